@@ -1,0 +1,56 @@
+# Fulcrum — every command a developer or CI needs. `make test` and `make demo` do all set-up themselves.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+# Node.js 24 comes from the `node` package in devDependencies: put it first so every script uses it.
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
+JEST := node --experimental-vm-modules node_modules/jest/bin/jest.js
+export FULCRUM_CLUSTER_DIR ?= /tmp/fulcrum-cluster
+NODES ?= 10
+
+.PHONY: help install build lint crds unit integration test cluster-build cluster-up cluster-down demo demo-down bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+install: node_modules/.installed ## install npm dependencies (Node.js 24 included)
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+build: install ## compile TypeScript into dist/
+	tsc -p tsconfig.json
+
+lint: install ## type-check, eslint, prettier
+	tsc -p tsconfig.json --noEmit
+	eslint .
+	prettier --check .
+
+crds: build ## regenerate crds/*.yaml from the zod schemas in src/api
+	node dist/src/api/generate-crds.js
+
+unit: install ## unit tests of the pure parts (no cluster)
+	$(JEST) --selectProjects unit
+
+cluster-build: ## build the real control plane from Go modules (cached in ~/.cache/fulcrum)
+	test/cluster/build.sh
+
+cluster-up: cluster-build ## start etcd, kube-apiserver, controllers, kwok and metrics-server on loopback
+	test/cluster/up.sh --nodes $(NODES)
+
+cluster-down: ## stop the local control plane and remove its state
+	test/cluster/down.sh
+
+integration: build ## integration tests against the running local control plane (make cluster-up first)
+	source $(FULCRUM_CLUSTER_DIR)/env && $(JEST) --selectProjects integration --runInBand
+
+test: lint unit build cluster-build ## everything: lint, unit tests, real control plane, integration tests
+	test/run-integration.sh
+
+demo: build cluster-build ## local cluster, CRDs, operator, examples: watch pools being balanced
+	deploy/demo/demo.sh
+
+bench: build ## benchmarks; writes bench/REPORT.md
+	node dist/bench/main.js all
+
+clean: cluster-down ## remove build output
+	rm -rf dist coverage

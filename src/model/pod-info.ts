@@ -1,0 +1,107 @@
+import type { V1Container, V1Pod } from '@kubernetes/client-node';
+import { parseMillicores, parseUnits } from './quantity.js';
+import { accumulate, zeroResources, type ResourceVector } from './resources.js';
+
+/** Annotation giving a pod's network bandwidth request in bits per second (for example "200M"). */
+export const NETWORK_REQUEST_ANNOTATION = 'fulcrum.io/network-request';
+
+/** What decisions need to know about a pod, extracted once per pod event. */
+export interface PodInfo {
+  /** `namespace/name`, the key used everywhere. */
+  key: string;
+  namespace: string;
+  name: string;
+  uid: string;
+  labels: Record<string, string>;
+  nodeName: string | undefined;
+  schedulerName: string;
+  priority: number;
+  phase: string;
+  /** Effective requests, as the kube-scheduler computes them (init containers, sidecars, overhead). */
+  requests: ResourceVector;
+  creationTimestamp: number | undefined;
+  deleting: boolean;
+}
+
+export function podKey(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
+}
+
+export function podInfoFromPod(pod: V1Pod): PodInfo {
+  const namespace = pod.metadata?.namespace ?? 'default';
+  const name = pod.metadata?.name ?? '';
+  const created = pod.metadata?.creationTimestamp;
+  return {
+    key: podKey(namespace, name),
+    namespace,
+    name,
+    uid: pod.metadata?.uid ?? '',
+    labels: pod.metadata?.labels ?? {},
+    nodeName: pod.spec?.nodeName || undefined,
+    schedulerName: pod.spec?.schedulerName ?? 'default-scheduler',
+    priority: pod.spec?.priority ?? 0,
+    phase: pod.status?.phase ?? 'Pending',
+    requests: effectiveRequests(pod),
+    creationTimestamp: created ? new Date(created).getTime() : undefined,
+    deleting: pod.metadata?.deletionTimestamp !== undefined && pod.metadata?.deletionTimestamp !== null,
+  };
+}
+
+/** A pod that no longer holds resources on its node. */
+export function isTerminal(pod: PodInfo): boolean {
+  return pod.phase === 'Succeeded' || pod.phase === 'Failed';
+}
+
+/**
+ * The pod's effective request: the larger of (app containers + sidecars) and each classic init container
+ * (plus the sidecars started before it), then pod overhead. Matches the kube-scheduler's accounting.
+ */
+export function effectiveRequests(pod: V1Pod): ResourceVector {
+  const running = zeroResources();
+  for (const c of pod.spec?.containers ?? []) accumulate(running, containerRequests(c));
+  const sidecars = zeroResources();
+  const initPeak = zeroResources();
+  for (const c of pod.spec?.initContainers ?? []) {
+    const request = containerRequests(c);
+    if (c.restartPolicy === 'Always') {
+      accumulate(sidecars, request);
+      continue;
+    }
+    const during = { ...sidecars };
+    accumulate(during, request);
+    maxInto(initPeak, during);
+  }
+  accumulate(running, sidecars);
+  maxInto(running, initPeak);
+  const overhead = pod.spec?.overhead ?? {};
+  running.cpu += parseMillicores(overhead.cpu ?? 0);
+  running.memory += parseUnits(overhead.memory ?? 0);
+  running.network += networkRequest(pod);
+  running.pods = 1;
+  return running;
+}
+
+/** A malformed annotation is the user's mistake, not a reason to drop the pod from the model: count 0. */
+function networkRequest(pod: V1Pod): number {
+  try {
+    return parseUnits(pod.metadata?.annotations?.[NETWORK_REQUEST_ANNOTATION] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+function containerRequests(c: V1Container): ResourceVector {
+  const r = c.resources?.requests ?? {};
+  const v = zeroResources();
+  v.cpu = parseMillicores(r.cpu ?? 0);
+  v.memory = parseUnits(r.memory ?? 0);
+  v.ephemeralStorage = parseUnits(r['ephemeral-storage'] ?? 0);
+  return v;
+}
+
+function maxInto(target: ResourceVector, other: ResourceVector): void {
+  target.cpu = Math.max(target.cpu, other.cpu);
+  target.memory = Math.max(target.memory, other.memory);
+  target.ephemeralStorage = Math.max(target.ephemeralStorage, other.ephemeralStorage);
+  target.network = Math.max(target.network, other.network);
+}

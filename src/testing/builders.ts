@@ -1,0 +1,128 @@
+/**
+ * Fluent fixture builders for tests and benchmarks:
+ * `node('n1').allocatable({ cpu: '4', memory: '8Gi' }).label('fulcrum.io/pool', 'general').obj()`.
+ */
+import type { V1Node, V1Pod } from '@kubernetes/client-node';
+
+export class NodeBuilder {
+  private readonly node: V1Node;
+
+  constructor(name: string) {
+    this.node = {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name, labels: {}, annotations: {} },
+      spec: {},
+      status: {
+        allocatable: { cpu: '8', memory: '32Gi', 'ephemeral-storage': '100Gi', pods: '110' },
+        capacity: { cpu: '8', memory: '32Gi', 'ephemeral-storage': '100Gi', pods: '110' },
+        conditions: [{ type: 'Ready', status: 'True' }],
+      },
+    };
+  }
+
+  allocatable(resources: Record<string, string>): this {
+    const status = this.node.status as NonNullable<V1Node['status']>;
+    status.allocatable = { ...status.allocatable, ...resources };
+    status.capacity = { ...status.capacity, ...resources };
+    return this;
+  }
+
+  label(key: string, value: string): this {
+    (this.node.metadata!.labels as Record<string, string>)[key] = value;
+    return this;
+  }
+
+  inPool(pool: string): this {
+    return this.label('fulcrum.io/pool', pool);
+  }
+
+  annotate(key: string, value: string): this {
+    (this.node.metadata!.annotations as Record<string, string>)[key] = value;
+    return this;
+  }
+
+  notReady(): this {
+    this.node.status!.conditions = [{ type: 'Ready', status: 'False' }];
+    return this;
+  }
+
+  unschedulable(): this {
+    this.node.spec!.unschedulable = true;
+    return this;
+  }
+
+  obj(): V1Node {
+    return structuredClone(this.node);
+  }
+}
+
+export class PodBuilder {
+  private readonly pod: V1Pod;
+
+  constructor(name: string, namespace = 'default') {
+    this.pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, namespace, uid: `uid-${namespace}-${name}`, labels: {}, annotations: {} },
+      spec: { containers: [{ name: 'main', image: 'registry.invalid/app', resources: { requests: {} } }] },
+      status: { phase: 'Pending' },
+    };
+  }
+
+  requests(resources: Record<string, string>): this {
+    const container = this.pod.spec!.containers[0]!;
+    container.resources = { requests: { ...container.resources?.requests, ...resources } };
+    return this;
+  }
+
+  container(name: string, requests: Record<string, string>): this {
+    this.pod.spec!.containers.push({ name, image: 'registry.invalid/app', resources: { requests } });
+    return this;
+  }
+
+  initContainer(name: string, requests: Record<string, string>, sidecar = false): this {
+    const init = this.pod.spec!.initContainers ?? [];
+    init.push({ name, image: 'registry.invalid/app', resources: { requests }, ...(sidecar ? { restartPolicy: 'Always' } : {}) });
+    this.pod.spec!.initContainers = init;
+    return this;
+  }
+
+  onNode(nodeName: string): this {
+    this.pod.spec!.nodeName = nodeName;
+    this.pod.status!.phase = 'Running';
+    return this;
+  }
+
+  phase(phase: string): this {
+    this.pod.status!.phase = phase;
+    return this;
+  }
+
+  priority(priority: number): this {
+    this.pod.spec!.priority = priority;
+    return this;
+  }
+
+  label(key: string, value: string): this {
+    (this.pod.metadata!.labels as Record<string, string>)[key] = value;
+    return this;
+  }
+
+  annotate(key: string, value: string): this {
+    (this.pod.metadata!.annotations as Record<string, string>)[key] = value;
+    return this;
+  }
+
+  scheduler(name: string): this {
+    this.pod.spec!.schedulerName = name;
+    return this;
+  }
+
+  obj(): V1Pod {
+    return structuredClone(this.pod);
+  }
+}
+
+export const node = (name: string): NodeBuilder => new NodeBuilder(name);
+export const pod = (name: string, namespace?: string): PodBuilder => new PodBuilder(name, namespace);
