@@ -1,0 +1,104 @@
+/**
+ * ResourcePool spec.failover: active node probes, fencing, and the partition guard.
+ */
+import { z } from 'zod';
+import { duration, durationAtLeast, intOrPercent, labelKey } from './common.js';
+import { celIsDuration, isDuration, parseDuration } from './duration.js';
+import { EnforcementModeSchema } from './resource-pool-rebalancing.js';
+import { withRules } from './validation-rule.js';
+
+export const ProbeTypeSchema = z.enum(['TCP', 'HTTP', 'Lease']);
+
+export const ProbeSchema = withRules(
+  z.object({
+    type: ProbeTypeSchema.default('TCP').describe(
+      'TCP connects to port, HTTP expects a 2xx from GET path on port, Lease watches the renewals of the ' +
+        "node's Lease in kube-node-lease (no traffic to the node). Default TCP.",
+    ),
+    port: z
+      .int()
+      .min(1)
+      .max(65535)
+      .default(10250)
+      .describe('Port probed by TCP and HTTP probes (default 10250, the kubelet). Ignored for Lease.'),
+    path: z
+      .string()
+      .max(1024)
+      .regex(/^\//, 'must start with /')
+      .optional()
+      .describe('HTTP path requested by HTTP probes (default /). Only valid with type HTTP.'),
+    addressAnnotation: labelKey
+      .optional()
+      .describe(
+        'Node annotation holding the address to probe, for nodes whose InternalIP is not reachable from the ' +
+          'operator. When omitted, the InternalIP is probed.',
+      ),
+    period: durationAtLeast('100ms')
+      .default('500ms')
+      .describe('Time between probes (at least 100ms, default 500ms).'),
+    timeout: duration
+      .default('250ms')
+      .describe('How long one probe may take before it fails (default 250ms). Must be shorter than period.'),
+    failureThreshold: z
+      .int()
+      .min(1)
+      .max(100)
+      .default(3)
+      .describe(
+        'Consecutive failed probes before a node counts as failed (>= 1, default 3): failure is detected ' +
+          'within failureThreshold x period.',
+      ),
+    successThreshold: z
+      .int()
+      .min(1)
+      .max(100)
+      .default(2)
+      .describe(
+        'Consecutive successful probes before a failed node counts as healthy again (>= 1, default 2).',
+      ),
+  }),
+  [
+    {
+      rule:
+        `!${celIsDuration('self.timeout')} || !${celIsDuration('self.period')} || ` +
+        'duration(self.timeout) < duration(self.period)',
+      message: 'timeout must be shorter than period',
+      fieldPath: '.timeout',
+      holds: (p) =>
+        !isDuration(p.timeout) || !isDuration(p.period) || parseDuration(p.timeout) < parseDuration(p.period),
+    },
+    {
+      rule: "!has(self.path) || self.type == 'HTTP'",
+      message: 'path is only valid for HTTP probes',
+      fieldPath: '.path',
+      holds: (p) => p.path === undefined || p.type === 'HTTP',
+    },
+  ],
+).describe('Active health probe the operator sends to every node of the pool.');
+
+export const FailoverSchema = z
+  .object({
+    mode: EnforcementModeSchema.default('Enforce').describe(
+      'Enforce fences failed nodes and reschedules their pods (default), DryRun only reports what it would do, ' +
+        'Off disables failover (Kubernetes then evicts after its own ~5 minutes).',
+    ),
+    probe: ProbeSchema.prefault({}),
+    fencing: z
+      .enum(['OutOfServiceTaint', 'CordonOnly'])
+      .default('OutOfServiceTaint')
+      .describe(
+        'How a failed node is fenced before its pods are replaced: OutOfServiceTaint (node.kubernetes.io/' +
+          'out-of-service, so volumes detach and StatefulSet pods are released; the default) or CordonOnly.',
+      ),
+    maxUnhealthy: intOrPercent
+      .default('30%')
+      .describe(
+        'Nodes (count or percent of the pool) that may fail at once (default 30%). Beyond it a network ' +
+          'partition is suspected: nothing is fenced and the pool reports PartitionSuspected=True.',
+      ),
+  })
+  .describe('Detecting failed nodes with active probes and moving their pods within seconds.');
+
+export type ProbeType = z.output<typeof ProbeTypeSchema>;
+export type Probe = z.output<typeof ProbeSchema>;
+export type Failover = z.output<typeof FailoverSchema>;

@@ -1,0 +1,165 @@
+/**
+ * ResourcePool spec: a set of nodes with safety ceilings, a placement strategy, and the rules for rebalancing and
+ * failover (in their own files). Defaults live in the schemas and nowhere else; the API server applies them, and
+ * so does `parseResourcePool`.
+ */
+import { z } from 'zod';
+import { duration, labelKey, namespaceName, nonEmptyLabelSelector, percentOfAllocatable } from './common.js';
+import { FailoverSchema } from './resource-pool-failover.js';
+import { RebalancingSchema } from './resource-pool-rebalancing.js';
+import { withRules } from './validation-rule.js';
+
+export const CeilingsSchema = z
+  .object({
+    cpu: percentOfAllocatable(80).describe(
+      'CPU ceiling in percent of allocatable (1-100, default 80). No placement or move takes a node above it.',
+    ),
+    memory: percentOfAllocatable(85).describe(
+      'Memory ceiling in percent of allocatable (1-100, default 85). No placement or move takes a node above it.',
+    ),
+    ephemeralStorage: percentOfAllocatable(75).describe(
+      'Ephemeral-storage ceiling in percent of allocatable (1-100, default 75). ' +
+        'No placement or move takes a node above it.',
+    ),
+    network: percentOfAllocatable(70).describe(
+      'Network ceiling in percent of node bandwidth (1-100, default 70), where bandwidth is the bits/s in the ' +
+        'node annotation fulcrum.io/network-capacity. No placement or move takes a node above it.',
+    ),
+  })
+  .describe(
+    'Safety ceilings per resource, in percent of node allocatable. Fulcrum places or moves a pod onto a node ' +
+      'only if the node stays within every ceiling afterwards; a pod that fits nowhere stays Pending rather than ' +
+      'overload a node. A node above a ceiling is a source for rebalancing and sets CapacityPressure=True.',
+  );
+
+export const WeightsSchema = withRules(
+  z.object({
+    cpu: z.number().min(0).max(100).default(1).describe('Weight of CPU in node load (>= 0, default 1).'),
+    memory: z
+      .number()
+      .min(0)
+      .max(100)
+      .default(1)
+      .describe('Weight of memory in node load (>= 0, default 1).'),
+    ephemeralStorage: z
+      .number()
+      .min(0)
+      .max(100)
+      .default(0.5)
+      .describe('Weight of ephemeral storage in node load (>= 0, default 0.5).'),
+    network: z
+      .number()
+      .min(0)
+      .max(100)
+      .default(0.5)
+      .describe('Weight of network in node load (>= 0, default 0.5).'),
+  }),
+  [
+    {
+      rule: 'self.cpu + self.memory + self.ephemeralStorage + self.network > 0.0',
+      message: 'at least one weight must be greater than 0',
+      holds: (w) => w.cpu + w.memory + w.ephemeralStorage + w.network > 0,
+    },
+  ],
+).describe(
+  "How resources combine into one load figure per node: the weighted mean of each resource's utilization. " +
+    'A weight of 0 leaves that resource out of scoring (its ceiling still holds).',
+);
+
+export const AllocationStrategySchema = z.enum(['RoundRobin', 'LeastLoaded', 'Weighted', 'BinPack']);
+export const AllocationBasisSchema = z.enum(['Requests', 'Usage', 'Max']);
+
+export const AllocationSchema = withRules(
+  z.object({
+    strategy: AllocationStrategySchema.default('LeastLoaded').describe(
+      'How the Fulcrum scheduler picks among nodes that fit below every ceiling: RoundRobin (in turn), ' +
+        'LeastLoaded (lowest load, the default), Weighted (in proportion to free capacity times the node ' +
+        'weight from nodeWeightLabel) or BinPack (highest load that still fits, to free whole nodes).',
+    ),
+    basis: AllocationBasisSchema.default('Usage').describe(
+      'What counts as a node being used: Requests (sum of pod requests), Usage (smoothed measured usage, the ' +
+        'default) or Max (the larger of the two, the safest).',
+    ),
+    nodeWeightLabel: labelKey
+      .optional()
+      .describe(
+        'Label or annotation key on nodes whose numeric value is the node weight for the Weighted strategy ' +
+          '(for example fulcrum.io/weight); nodes without it weigh 1. Only valid with strategy Weighted.',
+      ),
+  }),
+  [
+    {
+      rule: "!has(self.nodeWeightLabel) || self.strategy == 'Weighted'",
+      message: 'nodeWeightLabel is only used by strategy Weighted',
+      fieldPath: '.nodeWeightLabel',
+      holds: (a) => a.nodeWeightLabel === undefined || a.strategy === 'Weighted',
+    },
+  ],
+).describe('How pods using schedulerName fulcrum are placed on the nodes of this pool.');
+
+export const OptimizationSchema = z
+  .object({
+    forecast: z
+      .enum(['None', 'Holt', 'EWMA'])
+      .default('None')
+      .describe(
+        'Usage forecast that placement and rebalancing look ahead with: None (default), EWMA (smoothed level) ' +
+          'or Holt (level and trend).',
+      ),
+    horizon: duration.default('10m').describe('How far ahead the forecast looks (default 10m).'),
+    scaleRecommendations: z
+      .boolean()
+      .default(false)
+      .describe('Whether to publish node-count recommendations for the pool in status (default false).'),
+  })
+  .describe('Forecasting and recommendations; they never move pods by themselves.');
+
+export const NamespacePriorityLimitSchema = z.object({
+  names: z.array(namespaceName).min(1).max(64).describe('Namespaces this limit applies to.'),
+  maxPriority: z.int().describe('Highest priority a WorkloadPolicy in these namespaces gets in this pool.'),
+});
+
+export const PriorityLimitsSchema = z
+  .object({
+    defaultMaxPriority: z
+      .int()
+      .optional()
+      .describe('Highest priority for namespaces not listed in namespaces; when omitted they are unbounded.'),
+    namespaces: z
+      .array(NamespacePriorityLimitSchema)
+      .max(64)
+      .optional()
+      .describe('Per-namespace limits; the first entry naming a namespace applies.'),
+  })
+  .describe(
+    'Upper bounds on WorkloadPolicy priority per namespace. A policy asking for more is clamped to the limit, ' +
+      'and its Ready condition says so.',
+  );
+
+export const ResourcePoolSpecSchema = z
+  .object({
+    nodeSelector: nonEmptyLabelSelector.describe(
+      'Nodes that belong to the pool; must not be empty. A node matching several pools stays with the oldest ' +
+        'of them; the others list it in status.nodes.contested and report Ready=False.',
+    ),
+    ceilings: CeilingsSchema.prefault({}),
+    weights: WeightsSchema.prefault({}),
+    allocation: AllocationSchema.prefault({}),
+    rebalancing: RebalancingSchema.prefault({}),
+    failover: FailoverSchema.prefault({}),
+    optimization: OptimizationSchema.prefault({}),
+    priorityLimits: PriorityLimitsSchema.optional(),
+  })
+  .describe('Desired state of the pool: its nodes, ceilings, placement, rebalancing and failover.');
+
+export type Ceilings = z.output<typeof CeilingsSchema>;
+export type Weights = z.output<typeof WeightsSchema>;
+export type AllocationStrategy = z.output<typeof AllocationStrategySchema>;
+export type AllocationBasis = z.output<typeof AllocationBasisSchema>;
+export type Allocation = z.output<typeof AllocationSchema>;
+export type Optimization = z.output<typeof OptimizationSchema>;
+export type PriorityLimits = z.output<typeof PriorityLimitsSchema>;
+/** A ResourcePool spec with every default applied. */
+export type ResourcePoolSpec = z.output<typeof ResourcePoolSpecSchema>;
+/** A ResourcePool spec as written in a manifest (defaults optional). */
+export type ResourcePoolSpecInput = z.input<typeof ResourcePoolSpecSchema>;
