@@ -1,0 +1,124 @@
+import {
+  CoordinationV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  PolicyV1Api,
+  type KubeConfig,
+  type KubernetesListObject,
+  type KubernetesObject,
+  type V1Lease,
+  type V1Node,
+  type V1Pod,
+  type V1PodDisruptionBudget,
+} from '@kubernetes/client-node';
+import { ObjectSerializer } from '@kubernetes/client-node/dist/serializer.js';
+import type { Logger } from '../observability/logger.js';
+import type { Clock } from './clock.js';
+import { Informer, type InformerOptions } from './informer.js';
+import { kubeListWatchSource, type ListPageFn } from './list-watch-source.js';
+
+/** A custom resource as the informer caches it: plain JSON, validated by the consumer (src/api). */
+export interface CustomObject extends KubernetesObject {
+  spec?: unknown;
+  status?: unknown;
+}
+
+export const FULCRUM_GROUP = 'fulcrum.io';
+export const FULCRUM_VERSION = 'v1alpha1';
+/** Where kubelets (and kwok) renew their node heartbeat Leases. */
+export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
+
+/** The informers every Fulcrum controller reads from. Start each (they are runnables) before reading. */
+export interface ClusterInformers<
+  Pool extends CustomObject = CustomObject,
+  Policy extends CustomObject = CustomObject,
+> {
+  nodes: Informer<V1Node>;
+  pods: Informer<V1Pod>;
+  nodeLeases: Informer<V1Lease>;
+  podDisruptionBudgets: Informer<V1PodDisruptionBudget>;
+  resourcePools: Informer<Pool>;
+  workloadPolicies: Informer<Policy>;
+  /** All of the above, for starting, sync waits, health checks and metrics. */
+  all(): Informer<KubernetesObject>[];
+}
+
+/** Settings shared by every informer of the factory (each can still be tuned through `perInformer`). */
+export type SharedInformerOptions = Partial<Omit<InformerOptions<KubernetesObject>, 'name' | 'source'>> & {
+  clock?: Clock;
+  logger?: Logger;
+  pageSize?: number;
+};
+
+/**
+ * Builds the cluster informers from a KubeConfig. Built-in kinds are decoded exactly as the generated list
+ * calls decode them (Dates for timestamps) whether they come from a list or a watch; custom resources
+ * stay plain JSON. `managedFields` are dropped before caching to save memory.
+ */
+export function createClusterInformers<
+  Pool extends CustomObject = CustomObject,
+  Policy extends CustomObject = CustomObject,
+>(kubeConfig: KubeConfig, options: SharedInformerOptions = {}): ClusterInformers<Pool, Policy> {
+  const core = kubeConfig.makeApiClient(CoreV1Api);
+  const coordination = kubeConfig.makeApiClient(CoordinationV1Api);
+  const policy = kubeConfig.makeApiClient(PolicyV1Api);
+  const custom = kubeConfig.makeApiClient(CustomObjectsApi);
+  const make = <T extends KubernetesObject>(name: string, path: string, list: ListPageFn<T>, type?: string) =>
+    new Informer<T>({
+      ...(options as Partial<InformerOptions<T>>),
+      name,
+      transform: (o: T) =>
+        options.transform ? (options.transform(stripManagedFields(o)) as T) : stripManagedFields(o),
+      source: kubeListWatchSource<T>(kubeConfig, {
+        path,
+        list,
+        pageSize: options.pageSize,
+        decode: type ? (raw) => ObjectSerializer.deserialize(raw, type) as T : undefined,
+      }),
+    });
+  const crPath = (plural: string) => `/apis/${FULCRUM_GROUP}/${FULCRUM_VERSION}/${plural}`;
+  const informers = {
+    nodes: make<V1Node>('nodes', '/api/v1/nodes', (p, o) => core.listNode(p, o), 'V1Node'),
+    pods: make<V1Pod>('pods', '/api/v1/pods', (p, o) => core.listPodForAllNamespaces(p, o), 'V1Pod'),
+    nodeLeases: make<V1Lease>(
+      'node-leases',
+      `/apis/coordination.k8s.io/v1/namespaces/${NODE_LEASE_NAMESPACE}/leases`,
+      (p, o) => coordination.listNamespacedLease({ ...p, namespace: NODE_LEASE_NAMESPACE }, o),
+      'V1Lease',
+    ),
+    podDisruptionBudgets: make<V1PodDisruptionBudget>(
+      'poddisruptionbudgets',
+      '/apis/policy/v1/poddisruptionbudgets',
+      (p, o) => policy.listPodDisruptionBudgetForAllNamespaces(p, o),
+      'V1PodDisruptionBudget',
+    ),
+    resourcePools: make<Pool>(
+      'resourcepools',
+      crPath('resourcepools'),
+      (p, o) =>
+        custom.listClusterCustomObject(
+          { ...p, group: FULCRUM_GROUP, version: FULCRUM_VERSION, plural: 'resourcepools' },
+          o,
+        ) as Promise<KubernetesListObject<Pool>>,
+    ),
+    workloadPolicies: make<Policy>(
+      'workloadpolicies',
+      crPath('workloadpolicies'),
+      (p, o) =>
+        custom.listCustomObjectForAllNamespaces(
+          { ...p, group: FULCRUM_GROUP, version: FULCRUM_VERSION, resourcePlural: 'workloadpolicies' },
+          o,
+        ) as Promise<KubernetesListObject<Policy>>,
+    ),
+  };
+  return {
+    ...informers,
+    all: () => Object.values(informers) as unknown as Informer<KubernetesObject>[],
+  };
+}
+
+/** Drops `metadata.managedFields` (often half an object's size; nothing in Fulcrum reads them). */
+export function stripManagedFields<T extends KubernetesObject>(object: T): T {
+  if (object.metadata?.managedFields) delete object.metadata.managedFields;
+  return object;
+}
