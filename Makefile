@@ -49,6 +49,9 @@ test: lint unit build cluster-build ## everything: lint, unit tests, real contro
 demo: build cluster-build ## local cluster, CRDs, operator, examples: watch pools being balanced
 	deploy/demo/demo.sh
 
+demo-down: ## stop the demo's operator and cluster
+	deploy/demo/down.sh
+
 bench: build ## benchmarks; writes bench/REPORT.md
 	node dist/bench/main.js all
 

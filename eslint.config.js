@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -11,6 +12,7 @@ export default tseslint.config(
       'no-console': ['error', { allow: ['error'] }],
     },
   },
+  { files: ['**/*.js'], languageOptions: { globals: globals.node } },
   {
     files: ['src/cli/**/*.ts', 'bench/**/*.ts', 'test/**/*.ts', 'test/**/*.js'],
     rules: { 'no-console': 'off' },

@@ -17,14 +17,18 @@ export default {
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
     // Pure logic: no cluster, no network, no clock. Tests live beside the code they test.
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/bench/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/bench/**/*.test.ts'],
+    },
     // Everything that talks to Kubernetes, against the real API server started by test/cluster.
     {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/test/integration/support/global-setup.js',
-      testTimeout: 120000,
+      setupFilesAfterEnv: ['<rootDir>/test/integration/support/setup-timeout.js'],
     },
   ],
 };

@@ -10,14 +10,21 @@ export interface BuildInfo {
 
 /** Version of this build, read from the package.json shipped beside the code (src/ or dist/src/). */
 export function buildInfo(): BuildInfo {
-  return { version: packageVersion(), node: process.version, platform: `${process.platform}/${process.arch}` };
+  return {
+    version: packageVersion(),
+    node: process.version,
+    platform: `${process.platform}/${process.arch}`,
+  };
 }
 
 function packageVersion(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 4; i++) {
     try {
-      const pkg = JSON.parse(readFileSync(resolve(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      const pkg = JSON.parse(readFileSync(resolve(dir, 'package.json'), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
       if (pkg.name === 'fulcrum' && pkg.version) return pkg.version;
     } catch {
       // not here: look one folder up

@@ -65,17 +65,41 @@ describe('ClusterModel', () => {
 
 describe('effective pod requests', () => {
   const cases = [
-    { name: 'sums app containers', build: () => pod('p').requests({ cpu: '100m' }).container('b', { cpu: '200m' }), wantCpu: 300 },
-    { name: 'an init container larger than the apps dominates', build: () => pod('p').requests({ cpu: '100m' }).initContainer('i', { cpu: '2' }), wantCpu: 2000 },
-    { name: 'sidecars add to the apps', build: () => pod('p').requests({ cpu: '100m' }).initContainer('s', { cpu: '50m' }, true), wantCpu: 150 },
-    { name: 'an init container runs beside the sidecars before it', build: () => pod('p').requests({ cpu: '100m' }).initContainer('s', { cpu: '50m' }, true).initContainer('i', { cpu: '1' }), wantCpu: 1050 },
+    {
+      name: 'sums app containers',
+      build: () => pod('p').requests({ cpu: '100m' }).container('b', { cpu: '200m' }),
+      wantCpu: 300,
+    },
+    {
+      name: 'an init container larger than the apps dominates',
+      build: () => pod('p').requests({ cpu: '100m' }).initContainer('i', { cpu: '2' }),
+      wantCpu: 2000,
+    },
+    {
+      name: 'sidecars add to the apps',
+      build: () => pod('p').requests({ cpu: '100m' }).initContainer('s', { cpu: '50m' }, true),
+      wantCpu: 150,
+    },
+    {
+      name: 'an init container runs beside the sidecars before it',
+      build: () =>
+        pod('p')
+          .requests({ cpu: '100m' })
+          .initContainer('s', { cpu: '50m' }, true)
+          .initContainer('i', { cpu: '1' }),
+      wantCpu: 1050,
+    },
   ];
   it.each(cases)('$name', ({ build, wantCpu }) => {
     expect(podInfoFromPod(build().obj()).requests.cpu).toBe(wantCpu);
   });
 
   it('reads the network request annotation and ignores a malformed one', () => {
-    expect(podInfoFromPod(pod('p').annotate('fulcrum.io/network-request', '200M').obj()).requests.network).toBe(200e6);
-    expect(podInfoFromPod(pod('p').annotate('fulcrum.io/network-request', 'lots').obj()).requests.network).toBe(0);
+    expect(
+      podInfoFromPod(pod('p').annotate('fulcrum.io/network-request', '200M').obj()).requests.network,
+    ).toBe(200e6);
+    expect(
+      podInfoFromPod(pod('p').annotate('fulcrum.io/network-request', 'lots').obj()).requests.network,
+    ).toBe(0);
   });
 });

@@ -24,8 +24,7 @@ export function mergeConditions(
 ): Condition[] {
   return desired.map((want) => {
     const had = existing?.find((c) => c.type === want.type);
-    const lastTransitionTime =
-      had && had.status === want.status ? had.lastTransitionTime : now.toISOString();
+    const lastTransitionTime = had && had.status === want.status ? had.lastTransitionTime : now.toISOString();
     return { ...want, lastTransitionTime };
   });
 }

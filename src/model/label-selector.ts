@@ -15,7 +15,10 @@ export interface LabelSelector {
  * True when `labels` satisfy `selector`. An empty selector matches everything, as in Kubernetes; the API
  * forbids empty selectors where that would be dangerous (a pool claiming every node).
  */
-export function matchesSelector(selector: LabelSelector, labels: Record<string, string> | undefined): boolean {
+export function matchesSelector(
+  selector: LabelSelector,
+  labels: Record<string, string> | undefined,
+): boolean {
   const have = labels ?? {};
   for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
     if (have[key] !== value) return false;

@@ -21,6 +21,37 @@ export interface PodInfo {
   requests: ResourceVector;
   creationTimestamp: number | undefined;
   deleting: boolean;
+  /** spec.nodeSelector: labels a node must carry exactly. Absent or empty when the pod sets none. */
+  nodeSelector?: Record<string, string>;
+  /**
+   * spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms: a node must
+   * match at least one term. Absent when the pod has no required node affinity.
+   */
+  requiredNodeAffinity?: NodeSelectorTerm[];
+  /** spec.tolerations. Absent or empty when the pod tolerates no taint. */
+  tolerations?: Toleration[];
+}
+
+/** One requirement of a node selector term, on a node label (matchExpressions) or field (matchFields). */
+export interface NodeSelectorRequirement {
+  key: string;
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Gt' | 'Lt' | string;
+  values?: string[];
+}
+
+/** A term of required node affinity: every requirement must hold. An empty term matches no node. */
+export interface NodeSelectorTerm {
+  matchExpressions?: NodeSelectorRequirement[];
+  /** Requirements on node fields; Kubernetes supports only `metadata.name`. */
+  matchFields?: NodeSelectorRequirement[];
+}
+
+/** A pod toleration, as in the core API: an empty key with operator Exists tolerates every taint. */
+export interface Toleration {
+  key?: string;
+  operator?: 'Exists' | 'Equal' | string;
+  value?: string;
+  effect?: string;
 }
 
 export function podKey(namespace: string, name: string): string {
@@ -44,7 +75,34 @@ export function podInfoFromPod(pod: V1Pod): PodInfo {
     requests: effectiveRequests(pod),
     creationTimestamp: created ? new Date(created).getTime() : undefined,
     deleting: pod.metadata?.deletionTimestamp !== undefined && pod.metadata?.deletionTimestamp !== null,
+    ...schedulingConstraints(pod),
   };
+}
+
+/** The pod's node selector, required node affinity and tolerations, set only when the pod has them. */
+function schedulingConstraints(
+  pod: V1Pod,
+): Pick<PodInfo, 'nodeSelector' | 'requiredNodeAffinity' | 'tolerations'> {
+  const out: Pick<PodInfo, 'nodeSelector' | 'requiredNodeAffinity' | 'tolerations'> = {};
+  const selector = pod.spec?.nodeSelector;
+  if (selector && Object.keys(selector).length > 0) out.nodeSelector = selector;
+  const required = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  if (required) {
+    out.requiredNodeAffinity = (required.nodeSelectorTerms ?? []).map((term) => ({
+      matchExpressions: term.matchExpressions?.map((r) => ({ key: r.key, operator: r.operator, values: r.values })),
+      matchFields: term.matchFields?.map((r) => ({ key: r.key, operator: r.operator, values: r.values })),
+    }));
+  }
+  const tolerations = pod.spec?.tolerations;
+  if (tolerations && tolerations.length > 0) {
+    out.tolerations = tolerations.map((t) => ({
+      key: t.key,
+      operator: t.operator,
+      value: t.value,
+      effect: t.effect,
+    }));
+  }
+  return out;
 }
 
 /** A pod that no longer holds resources on its node. */

@@ -89,10 +89,18 @@ function poolConditions(
         type: 'CapacityPressure',
         status: 'True',
         reason: 'RequestsOverCeiling',
-        message: over.map((r) => `${r} requests at ${resources[r].utilization}% > ceiling ${resources[r].ceiling}%`).join('; '),
+        message: over
+          .map((r) => `${r} requests at ${resources[r].utilization}% > ceiling ${resources[r].ceiling}%`)
+          .join('; '),
         observedGeneration,
       }
-    : { type: 'CapacityPressure', status: 'False', reason: 'WithinCeilings', message: 'all requests within ceilings', observedGeneration };
+    : {
+        type: 'CapacityPressure',
+        status: 'False',
+        reason: 'WithinCeilings',
+        message: 'all requests within ceilings',
+        observedGeneration,
+      };
   return [readyCondition(input, nodes), pressure];
 }
 
@@ -109,7 +117,13 @@ function readyCondition(input: PoolStatusInput, nodes: { total: number; ready: n
     };
   }
   if (nodes.total === 0) {
-    return { type: 'Ready', status: 'False', reason: 'NoNodes', message: 'nodeSelector matches no node', observedGeneration };
+    return {
+      type: 'Ready',
+      status: 'False',
+      reason: 'NoNodes',
+      message: 'nodeSelector matches no node',
+      observedGeneration,
+    };
   }
   return {
     type: 'Ready',

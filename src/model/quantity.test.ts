@@ -1,4 +1,11 @@
-import { formatBytes, formatDecimal, formatMillicores, parseMillicores, parseQuantity, parseUnits } from './quantity.js';
+import {
+  formatBytes,
+  formatDecimal,
+  formatMillicores,
+  parseMillicores,
+  parseQuantity,
+  parseUnits,
+} from './quantity.js';
 
 describe('parseQuantity', () => {
   const cases: Array<{ name: string; input: string | number; want: number }> = [

@@ -16,7 +16,11 @@ export interface LoggerOptions {
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? process.env.FULCRUM_LOG_LEVEL ?? 'info';
   if (options.pretty) {
-    return pino({ level, base: { app: 'fulcrum' }, transport: { target: 'pino-pretty', options: { colorize: true } } });
+    return pino({
+      level,
+      base: { app: 'fulcrum' },
+      transport: { target: 'pino-pretty', options: { colorize: true } },
+    });
   }
   return pino({ level, base: { app: 'fulcrum' }, timestamp: pino.stdTimeFunctions.isoTime });
 }

@@ -2,7 +2,7 @@
  * Fluent fixture builders for tests and benchmarks:
  * `node('n1').allocatable({ cpu: '4', memory: '8Gi' }).label('fulcrum.io/pool', 'general').obj()`.
  */
-import type { V1Node, V1Pod } from '@kubernetes/client-node';
+import type { V1Node, V1NodeSelectorTerm, V1Pod, V1Toleration } from '@kubernetes/client-node';
 
 export class NodeBuilder {
   private readonly node: V1Node;
@@ -52,6 +52,13 @@ export class NodeBuilder {
     return this;
   }
 
+  taint(key: string, effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute', value?: string): this {
+    const taints = this.node.spec!.taints ?? [];
+    taints.push({ key, effect, ...(value !== undefined ? { value } : {}) });
+    this.node.spec!.taints = taints;
+    return this;
+  }
+
   obj(): V1Node {
     return structuredClone(this.node);
   }
@@ -83,7 +90,12 @@ export class PodBuilder {
 
   initContainer(name: string, requests: Record<string, string>, sidecar = false): this {
     const init = this.pod.spec!.initContainers ?? [];
-    init.push({ name, image: 'registry.invalid/app', resources: { requests }, ...(sidecar ? { restartPolicy: 'Always' } : {}) });
+    init.push({
+      name,
+      image: 'registry.invalid/app',
+      resources: { requests },
+      ...(sidecar ? { restartPolicy: 'Always' } : {}),
+    });
     this.pod.spec!.initContainers = init;
     return this;
   }
@@ -116,6 +128,34 @@ export class PodBuilder {
 
   scheduler(name: string): this {
     this.pod.spec!.schedulerName = name;
+    return this;
+  }
+
+  /** Sets spec.nodeSelector entries. */
+  nodeSelector(labels: Record<string, string>): this {
+    this.pod.spec!.nodeSelector = { ...this.pod.spec!.nodeSelector, ...labels };
+    return this;
+  }
+
+  /** Adds a term to required node affinity (terms are ORed, requirements within a term ANDed). */
+  requireNodeAffinity(term: V1NodeSelectorTerm): this {
+    const spec = this.pod.spec!;
+    const nodeAffinity = spec.affinity?.nodeAffinity ?? {};
+    const required = nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution ?? { nodeSelectorTerms: [] };
+    required.nodeSelectorTerms.push(term);
+    nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution = required;
+    spec.affinity = { ...spec.affinity, nodeAffinity };
+    return this;
+  }
+
+  tolerate(toleration: V1Toleration): this {
+    this.pod.spec!.tolerations = [...(this.pod.spec!.tolerations ?? []), toleration];
+    return this;
+  }
+
+  /** Sets metadata.creationTimestamp (milliseconds since the epoch). */
+  createdAt(ms: number): this {
+    this.pod.metadata!.creationTimestamp = new Date(ms);
     return this;
   }
 

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# `make demo`: a local cluster of simulated nodes, Fulcrum's CRDs and operator, the examples, and pools
+# reporting live numbers. Everything runs on 127.0.0.1; the cluster stays up afterwards for exploring.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export PATH="$PWD/node_modules/.bin:$PATH"
+export FULCRUM_CLUSTER_DIR="${FULCRUM_CLUSTER_DIR:-/tmp/fulcrum-cluster}"
+NODES="${NODES:-12}"
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+step "Starting a local control plane with ${NODES} simulated nodes (first run builds it: minutes)"
+deploy/demo/down.sh >/dev/null 2>&1 || true
+test/cluster/up.sh --nodes "${NODES}"
+# shellcheck disable=SC1091
+source "${FULCRUM_CLUSTER_DIR}/env"
+
+step "Labelling nodes into two pools: general (on-demand) and batch (spot)"
+general=$((NODES * 2 / 3))
+for ((i = 0; i < NODES; i++)); do
+  if ((i < general)); then
+    kubectl label node "kwok-node-${i}" fulcrum.io/pool=general --overwrite >/dev/null
+  else
+    kubectl label node "kwok-node-${i}" fulcrum.io/pool=batch node.kubernetes.io/lifecycle=spot --overwrite >/dev/null
+  fi
+done
+kubectl get nodes -L fulcrum.io/pool
+
+step "Installing the CRDs (kubectl apply --server-side -f crds/)"
+kubectl apply --server-side -f crds/
+kubectl wait --for=condition=Established crd/resourcepools.fulcrum.io crd/workloadpolicies.fulcrum.io >/dev/null
+
+step "Starting the operator (log: ${FULCRUM_CLUSTER_DIR}/operator.log, metrics: http://127.0.0.1:18080/metrics)"
+node dist/src/cli/main.js run --kubeconfig "${KUBECONFIG}" --health-address 127.0.0.1:18080 \
+  --lease-namespace default --log-format text >"${FULCRUM_CLUSTER_DIR}/operator.log" 2>&1 &
+echo $! >"${FULCRUM_CLUSTER_DIR}/operator.pid"
+for _ in $(seq 1 50); do curl -sf http://127.0.0.1:18080/readyz >/dev/null && break; sleep 0.2; done
+
+step "Applying the examples (deploy/examples/)"
+kubectl apply -f deploy/examples/namespace-checkout.yaml
+kubectl apply -f deploy/examples/
+
+step "Running workloads: checkout (6 x 1 CPU) in general, a batch job (8 x 2 CPU) in batch"
+kubectl apply -f deploy/demo/workloads.yaml
+kubectl -n checkout rollout status deployment/checkout --timeout=60s
+
+step "Pools, as Fulcrum reports them (watching for 10 s)"
+for _ in 1 2 3 4 5; do
+  kubectl get resourcepools
+  sleep 2
+  echo
+done
+kubectl get workloadpolicies -A
+
+step "What a pool says about itself (kubectl describe resourcepool general, conditions)"
+kubectl get resourcepool general -o jsonpath='{range .status.conditions[*]}{.type}={.status} ({.reason}): {.message}{"\n"}{end}'
+
+cat <<TXT
+
+The cluster and the operator keep running. To explore:
+  source ${FULCRUM_CLUSTER_DIR}/env
+  kubectl get rpool -w           kubectl explain resourcepool.spec.ceilings
+  tail -f ${FULCRUM_CLUSTER_DIR}/operator.log
+Stop everything with: make demo-down
+TXT

@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+/**
+ * `fulcrum run | version`: the operator's command line. Everything it starts is built by
+ * `createOperator`; this file only turns flags into options.
+ */
+import { runCommand } from './run-command.js';
+import { versionCommand } from './version-command.js';
+
+const USAGE = `Usage: fulcrum <command> [flags]
+
+Commands:
+  run       run the operator against a cluster (kubeconfig, or in-cluster config)
+  version   print the version
+
+Run 'fulcrum <command> --help' for its flags.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'run':
+      return runCommand(rest);
+    case 'version':
+      return versionCommand(rest);
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      console.log(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      console.error(`fulcrum: unknown command "${command}"\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== 0) process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(`fulcrum: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,102 @@
+import { hostname } from 'node:os';
+import { parseArgs } from 'node:util';
+import { KubeConfig } from '@kubernetes/client-node';
+import { createLogger } from '../observability/logger.js';
+import { createOperator } from '../runtime/operator.js';
+import { runUntilSignalled } from '../runtime/signals.js';
+
+const HELP = `Usage: fulcrum run [flags]
+
+Flags:
+  --kubeconfig PATH          kubeconfig to use (default: $KUBECONFIG, then in-cluster, then ~/.kube/config)
+  --health-address H:P       serve /metrics, /healthz, /readyz here (default 0.0.0.0:8080)
+  --leader-elect BOOL        compete for a Lease; only the holder acts (default true)
+  --lease-namespace NS       namespace of the leader Lease (default $POD_NAMESPACE or fulcrum-system)
+  --lease-name NAME          name of the leader Lease (default fulcrum-leader)
+  --identity ID              this replica's identity in the Lease (default <hostname>_<random>)
+  --lease-duration DUR       seconds others wait before taking over (default 15)
+  --renew-deadline DUR       seconds the leader keeps acting without renewing (default 10)
+  --retry-period DUR         seconds between acquire/renew attempts (default 2)
+  --log-level LEVEL          trace, debug, info, warn, error (default info)
+  --log-format FORMAT        json or text (default json)`;
+
+export async function runCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      kubeconfig: { type: 'string' },
+      'health-address': { type: 'string', default: '0.0.0.0:8080' },
+      'leader-elect': { type: 'string', default: 'true' },
+      'lease-namespace': { type: 'string', default: process.env.POD_NAMESPACE ?? 'fulcrum-system' },
+      'lease-name': { type: 'string', default: 'fulcrum-leader' },
+      identity: { type: 'string' },
+      'lease-duration': { type: 'string', default: '15' },
+      'renew-deadline': { type: 'string', default: '10' },
+      'retry-period': { type: 'string', default: '2' },
+      'log-level': { type: 'string', default: 'info' },
+      'log-format': { type: 'string', default: 'json' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const logger = createLogger({ level: values['log-level'], pretty: values['log-format'] === 'text' });
+  const kubeConfig = loadKubeConfig(values.kubeconfig);
+  const [host, port] = splitAddress(values['health-address']);
+  const operator = createOperator({
+    kubeConfig,
+    logger,
+    health: { host, port },
+    leaderElection: {
+      enabled: parseBool(values['leader-elect'], '--leader-elect'),
+      namespace: values['lease-namespace'],
+      name: values['lease-name'],
+      identity: values.identity ?? undefined,
+      leaseDurationMs: seconds(values['lease-duration'], '--lease-duration'),
+      renewDeadlineMs: seconds(values['renew-deadline'], '--renew-deadline'),
+      retryPeriodMs: seconds(values['retry-period'], '--retry-period'),
+    },
+  });
+  logger.info(
+    {
+      server: kubeConfig.getCurrentCluster()?.server,
+      host: hostname(),
+      identity: operator.elector?.identity,
+    },
+    'starting fulcrum',
+  );
+  await runUntilSignalled((signal) => operator.start(signal), logger);
+  return 0;
+}
+
+function loadKubeConfig(path: string | undefined): KubeConfig {
+  const kc = new KubeConfig();
+  if (path) kc.loadFromFile(path);
+  else kc.loadFromDefault();
+  return kc;
+}
+
+function splitAddress(address: string): [string, number] {
+  const at = address.lastIndexOf(':');
+  const port = Number(address.slice(at + 1));
+  if (at < 0 || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`--health-address must be HOST:PORT, got "${address}"`);
+  }
+  return [address.slice(0, at) || '0.0.0.0', port];
+}
+
+function parseBool(text: string, flag: string): boolean {
+  if (text === 'true') return true;
+  if (text === 'false') return false;
+  throw new Error(`${flag} must be true or false, got "${text}"`);
+}
+
+function seconds(text: string, flag: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new Error(`${flag} must be a positive number of seconds, got "${text}"`);
+  return Math.round(value * 1000);
+}

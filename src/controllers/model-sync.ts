@@ -1,0 +1,26 @@
+import type { V1Node, V1Pod } from '@kubernetes/client-node';
+import type { Informer } from '../kube/informer.js';
+import type { ClusterModel } from '../model/cluster-model.js';
+import { nodeInfoFromNode } from '../model/node-info.js';
+import { podInfoFromPod, podKey } from '../model/pod-info.js';
+
+/**
+ * Keeps the cluster model in step with the node and pod informers. Registered on every replica, leader or
+ * not, so a standby takes over with a warm model.
+ */
+export function syncModelFromInformers(
+  informers: { nodes: Informer<V1Node>; pods: Informer<V1Pod> },
+  model: ClusterModel,
+): void {
+  informers.nodes.addHandler({
+    onAdd: (node) => model.upsertNode(nodeInfoFromNode(node)),
+    onUpdate: (_old, node) => model.upsertNode(nodeInfoFromNode(node)),
+    onDelete: (node) => model.deleteNode(node.metadata?.name ?? ''),
+  });
+  informers.pods.addHandler({
+    onAdd: (pod) => model.upsertPod(podInfoFromPod(pod)),
+    onUpdate: (_old, pod) => model.upsertPod(podInfoFromPod(pod)),
+    onDelete: (pod) =>
+      model.deletePod(podKey(pod.metadata?.namespace ?? 'default', pod.metadata?.name ?? '')),
+  });
+}

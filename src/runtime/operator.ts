@@ -1,0 +1,108 @@
+import { CoordinationV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import { Registry } from 'prom-client';
+import { syncModelFromInformers } from '../controllers/model-sync.js';
+import { createPolicyController } from '../controllers/policy-controller.js';
+import { createPoolController } from '../controllers/pool-controller.js';
+import { PoolIndex } from '../controllers/pool-index.js';
+import { EventRecorder } from '../kube/event-recorder.js';
+import { createClusterInformers, type ClusterInformers } from '../kube/informers.js';
+import { LeaderElector } from '../kube/leader-election.js';
+import { kubeLeaseClient } from '../kube/lease-client.js';
+import { ClusterModel } from '../model/cluster-model.js';
+import { ControllerMetrics } from '../observability/controller-metrics.js';
+import { HealthServer, informersNotWedged, informersSynced } from '../observability/health-server.js';
+import type { Logger } from '../observability/logger.js';
+import { OperatorMetrics } from '../observability/metrics.js';
+import { buildInfo } from '../version.js';
+import { Manager } from './manager.js';
+
+export interface OperatorOptions {
+  kubeConfig: KubeConfig;
+  logger: Logger;
+  /** Compete for a Lease and act only while holding it (default true); off for a single replica. */
+  leaderElection?: {
+    enabled: boolean;
+    namespace: string;
+    name: string;
+    identity?: string;
+    leaseDurationMs?: number;
+    renewDeadlineMs?: number;
+    retryPeriodMs?: number;
+  };
+  health?: { host: string; port: number };
+}
+
+/** The assembled operator: caches, model, controllers and servers, under one manager. */
+export interface Operator {
+  manager: Manager;
+  informers: ClusterInformers;
+  model: ClusterModel;
+  metrics: OperatorMetrics;
+  health: HealthServer;
+  elector: LeaderElector | undefined;
+  /** Runs until `signal` aborts (then stops cleanly and releases the Lease) or a runnable fails. */
+  start(signal: AbortSignal): Promise<void>;
+}
+
+/**
+ * Builds the operator. The order matters: the model subscribes to the informers before the pool index and
+ * the controllers, so every handler sees a model that already holds the object it was told about.
+ */
+export function createOperator(options: OperatorOptions): Operator {
+  const { kubeConfig, logger } = options;
+  const informers = createClusterInformers(kubeConfig, { logger });
+  const model = new ClusterModel();
+  syncModelFromInformers(informers, model);
+  const pools = new PoolIndex(informers.resourcePools, informers.nodes, model);
+  const metrics = new OperatorMetrics(
+    new Registry(),
+    { version: buildInfo().version },
+    { defaultMetrics: true },
+  );
+  metrics.registerInformers(informers.all());
+  const events = new EventRecorder(kubeConfig.makeApiClient(CoreV1Api), { logger });
+  const customObjects = kubeConfig.makeApiClient(CustomObjectsApi);
+  const controllerMetrics = new ControllerMetrics(metrics.registry);
+  const deps = { informers, model, pools, customObjects, events, logger, metrics, controllerMetrics };
+  const elector = createElector(options, metrics);
+  const health = new HealthServer({
+    host: options.health?.host ?? '0.0.0.0',
+    port: options.health?.port ?? 8080,
+    registry: metrics.registry,
+    liveness: { informers: informersNotWedged(informers.all()) },
+    readiness: { informers: informersSynced(informers.all()) },
+    logger,
+  });
+  const manager = new Manager({ logger, leaderElector: elector });
+  manager.add(...informers.all(), health, createPoolController(deps), createPolicyController(deps));
+  return {
+    manager,
+    informers,
+    model,
+    metrics,
+    health,
+    elector,
+    start: async (signal) => {
+      try {
+        await manager.start(signal);
+      } finally {
+        await events.close();
+      }
+    },
+  };
+}
+
+function createElector(options: OperatorOptions, metrics: OperatorMetrics): LeaderElector | undefined {
+  const election = options.leaderElection;
+  if (!election?.enabled) return undefined;
+  const api = options.kubeConfig.makeApiClient(CoordinationV1Api);
+  return new LeaderElector({
+    client: kubeLeaseClient(api, election.namespace, election.name),
+    identity: election.identity,
+    leaseDurationMs: election.leaseDurationMs,
+    renewDeadlineMs: election.renewDeadlineMs,
+    retryPeriodMs: election.retryPeriodMs,
+    logger: options.logger,
+    leaderGauge: metrics.leader,
+  });
+}
