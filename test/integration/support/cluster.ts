@@ -81,6 +81,10 @@ export async function createTestNamespace(
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const name = `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
   await core.createNamespace({ body: { metadata: { name } } });
+  // The service account controller creates `default` asynchronously, and pods are refused until it exists.
+  await eventually(`service account ${name}/default`, () =>
+    core.readNamespacedServiceAccount({ name: 'default', namespace: name }),
+  );
   return {
     name,
     remove: async () => {
