@@ -79,30 +79,33 @@ export function podInfoFromPod(pod: V1Pod): PodInfo {
   };
 }
 
-/** The pod's node selector, required node affinity and tolerations, set only when the pod has them. */
+/**
+ * The pod's node selector, required node affinity and tolerations, undefined when the pod has none. The keys
+ * are always present so every PodInfo has the same shape (the placement loop reads them on every decision).
+ */
 function schedulingConstraints(
   pod: V1Pod,
 ): Pick<PodInfo, 'nodeSelector' | 'requiredNodeAffinity' | 'tolerations'> {
-  const out: Pick<PodInfo, 'nodeSelector' | 'requiredNodeAffinity' | 'tolerations'> = {};
   const selector = pod.spec?.nodeSelector;
-  if (selector && Object.keys(selector).length > 0) out.nodeSelector = selector;
   const required = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
-  if (required) {
-    out.requiredNodeAffinity = (required.nodeSelectorTerms ?? []).map((term) => ({
-      matchExpressions: term.matchExpressions?.map((r) => ({ key: r.key, operator: r.operator, values: r.values })),
-      matchFields: term.matchFields?.map((r) => ({ key: r.key, operator: r.operator, values: r.values })),
-    }));
-  }
   const tolerations = pod.spec?.tolerations;
-  if (tolerations && tolerations.length > 0) {
-    out.tolerations = tolerations.map((t) => ({
-      key: t.key,
-      operator: t.operator,
-      value: t.value,
-      effect: t.effect,
-    }));
-  }
-  return out;
+  return {
+    nodeSelector: selector && Object.keys(selector).length > 0 ? selector : undefined,
+    requiredNodeAffinity: required
+      ? (required.nodeSelectorTerms ?? []).map((term) => ({
+          matchExpressions: term.matchExpressions?.map((r) => ({
+            key: r.key,
+            operator: r.operator,
+            values: r.values,
+          })),
+          matchFields: term.matchFields?.map((r) => ({ key: r.key, operator: r.operator, values: r.values })),
+        }))
+      : undefined,
+    tolerations:
+      tolerations && tolerations.length > 0
+        ? tolerations.map((t) => ({ key: t.key, operator: t.operator, value: t.value, effect: t.effect }))
+        : undefined,
+  };
 }
 
 /** A pod that no longer holds resources on its node. */
