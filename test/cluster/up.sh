@@ -168,6 +168,8 @@ write_run etcd "${BIN}/etcd" \
   --log-level=warn
 
 # kube-apiserver notes:
+# - --etcd-compaction-interval=20s (default 5m): old resourceVersions expire within a minute, so watch
+#   expiry (410 Gone) is something every informer meets during the tests, not only after five minutes.
 # --advertise-address / --endpoint-reconciler-type=none: the API server would otherwise advertise the
 #   host's first non-loopback IP in the `kubernetes` Service's endpoints; Endpoints also reject
 #   loopback IPs, so no endpoints are written at all (clients here use the kubeconfig, not the Service).
@@ -179,6 +181,7 @@ write_run etcd "${BIN}/etcd" \
 #   watches of kwok/controller-manager/scheduler, which made restart-apiserver.sh take > 30 s.
 write_run kube-apiserver "${BIN}/kube-apiserver" \
   --etcd-servers="http://${HOST}:${ETCD_PORT}" \
+  --etcd-compaction-interval=20s \
   --bind-address="${HOST}" \
   --secure-port="${APISERVER_PORT}" \
   --advertise-address="${HOST}" \

@@ -52,7 +52,9 @@ const remove = (name: string) =>
 
 /**
  * Resolves once a watch from resourceVersion 1 is refused with 410. Right after an API server (re)start the
- * watch cache is not ready and watches are served from etcd, whose history may still reach back to 1.
+ * watch cache is not ready and watches are served from etcd, whose history may still reach back to 1; on a
+ * fresh cluster it takes one or two compactions (test/cluster compacts every 20 s) and a ready watch cache,
+ * which has been seen to take over a minute on a loaded 2-core machine.
  */
 async function expiredWatchesRefused(): Promise<void> {
   const source = configMapSource(kc, ns.name);
@@ -69,7 +71,7 @@ async function expiredWatchesRefused(): Promise<void> {
         controller.abort();
       }
     },
-    60_000,
+    150_000,
     500,
   );
 }
@@ -114,7 +116,7 @@ describe('Informer on the real API server', () => {
 
   test('a watch from a very old resourceVersion gets 410 Gone', async () => {
     await expiredWatchesRefused();
-  });
+  }, 240_000);
 
   test('after 410 the informer relists and converges, including deletes it never saw', async () => {
     await expiredWatchesRefused();
@@ -145,7 +147,7 @@ describe('Informer on the real API server', () => {
       await h.stop();
       for (const n of ['old-a', 'old-c']) await remove(n).catch(() => undefined);
     }
-  });
+  }, 240_000);
 
   test('survives an API server restart and misses nothing made after it', async () => {
     for (let i = 0; i < 3; i++) await create(`r-${i}`, '1');

@@ -81,10 +81,14 @@ export async function createTestNamespace(
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const name = `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
   await core.createNamespace({ body: { metadata: { name } } });
-  // The service account controller creates `default` asynchronously, and pods are refused until it exists.
-  await eventually(`service account ${name}/default`, () =>
-    core.readNamespacedServiceAccount({ name: 'default', namespace: name }),
-  );
+  // Pods are refused until the namespace's `default` service account exists. The controller manager
+  // creates it asynchronously, and after an API server restart its informers may back off for a while:
+  // create it here (a 409 means the controller was first).
+  await core
+    .createNamespacedServiceAccount({ namespace: name, body: { metadata: { name: 'default' } } })
+    .catch((error: unknown) => {
+      if ((error as { code?: number }).code !== 409) throw error;
+    });
   return {
     name,
     remove: async () => {
