@@ -7,7 +7,7 @@ JEST := node --experimental-vm-modules node_modules/jest/bin/jest.js
 export FULCRUM_CLUSTER_DIR ?= /tmp/fulcrum-cluster
 NODES ?= 10
 
-.PHONY: help install build lint crds unit integration test cluster-build cluster-up cluster-down demo demo-down bench clean
+.PHONY: help install build lint crds unit integration test cluster-build cluster-up cluster-smoke cluster-down demo demo-down bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -36,6 +36,9 @@ cluster-build: ## build the real control plane from Go modules (cached in ~/.cac
 
 cluster-up: cluster-build ## start etcd, kube-apiserver, controllers, kwok and metrics-server on loopback
 	test/cluster/up.sh --nodes $(NODES)
+
+cluster-smoke: ## check the control-plane tooling on a cluster of its own (~2.5 min)
+	test/cluster/smoke.sh
 
 cluster-down: ## stop the local control plane and remove its state
 	test/cluster/down.sh

@@ -168,8 +168,9 @@ write_run etcd "${BIN}/etcd" \
   --log-level=warn
 
 # kube-apiserver notes:
-# - --etcd-compaction-interval=20s (default 5m): old resourceVersions expire within a minute, so watch
-#   expiry (410 Gone) is something every informer meets during the tests, not only after five minutes.
+# - --etcd-compaction-interval=20s (default 5m): old revisions leave etcd within a minute, so a watch
+#   that falls through to etcd from an old resourceVersion (as after a restart) meets 410 Gone, as in a
+#   long-running cluster. For an immediate 410, tests use compact-etcd.sh then restart-apiserver.sh.
 # --advertise-address / --endpoint-reconciler-type=none: the API server would otherwise advertise the
 #   host's first non-loopback IP in the `kubernetes` Service's endpoints; Endpoints also reject
 #   loopback IPs, so no endpoints are written at all (clients here use the kubeconfig, not the Service).
