@@ -1,0 +1,73 @@
+/**
+ * The pure failover core: observations → detector state per node → partition guard → recovery plans → pool
+ * status. No I/O, no clock (time comes in as numbers), no awaits. The probes that produce observations are in
+ * src/probes; the failover controller wires both to informers and the actuator.
+ */
+export {
+  describeFailure,
+  detectorConfig,
+  isUnhealthy,
+  newNodeHealth,
+  step,
+  voteOf,
+  type ConditionObservation,
+  type DetectorConfig,
+  type FailureReason,
+  type LeaseObservation,
+  type NodeHealth,
+  type NodeHealthState,
+  type Observation,
+  type ProbeObservation,
+  type ReadyStatus,
+  type StepResult,
+  type Transition,
+} from './detector.js';
+export {
+  partitionGuard,
+  type GuardInput,
+  type GuardVerdict,
+  type PartitionVerdict,
+  type ProceedVerdict,
+} from './partition-guard.js';
+export {
+  FENCED_BY_ANNOTATION,
+  formatFenceMarker,
+  readFenceMarker,
+  type FenceMarker,
+} from './fence-marker.js';
+export {
+  OUT_OF_SERVICE_TAINT_KEY,
+  OUT_OF_SERVICE_TAINT_VALUE,
+  hasOutOfServiceTaint,
+  isFenced,
+  outOfServiceTaint,
+  planFailover,
+  planUnfence,
+  podsOnNode,
+  type DeletePodAction,
+  type FailoverPlan,
+  type FailoverPlanInput,
+  type FailoverPodPolicy,
+  type FencePlan,
+  type FenceAction,
+  type Fencing,
+  type HoldPlan,
+  type NotFencedPlan,
+  type OutOfServiceEffect,
+  type RecoveryPlan,
+  type ReschedulePlan,
+  type SkippedPod,
+  type SkipReason,
+  type UnfenceAction,
+  type UnfenceInput,
+  type UnfencePlan,
+} from './recovery-plan.js';
+export { initialNodeHealth, planPool, type PoolPlan, type PoolPlanInput } from './pool-plan.js';
+export {
+  MAX_FAILED_NODES,
+  planStatus,
+  type FailedNode,
+  type FailoverProgress,
+  type FailoverStatusFragment,
+  type FailoverStatusInput,
+} from './status.js';

@@ -1,0 +1,100 @@
+/**
+ * The partition guard: when too many of a pool's nodes look unhealthy at once, the likelier story is that the
+ * operator (or its network) is cut off from them, not that they all died; fencing them and deleting their pods
+ * would turn a network blip into an outage. So beyond `maxUnhealthy`, act on no node at all.
+ *
+ * What counts as unhealthy: Suspect, Failed and Recovering nodes, not just Failed ones. In a partition every
+ * cut-off node fails its first probe within one period, but they cross failureThreshold one by one (jitter,
+ * probe order); counting only Failed nodes would let the first few be fenced before the guard trips. Counting
+ * Suspect ones too makes the guard trip as soon as the partition shows, before any node is Failed.
+ * Recovering nodes are still fenced and not yet trusted, so they count as well.
+ *
+ * `maxUnhealthy` is resolved against the pool size rounding down, as Kubernetes resolves maxUnavailable (and
+ * cluster-api its MachineHealthCheck maxUnhealthy): "30%" of 3 nodes allows 0. Small pools should give an
+ * integer. The pool trips when unhealthy > allowed.
+ */
+import { scaledIntOrPercent, type IntOrPercent } from '../api/index.js';
+import type { NodeHealthState } from './detector.js';
+
+export interface GuardInput {
+  /** The pool's member nodes; the pool size is their number. */
+  members: readonly string[];
+  /** Detector state per node; a member without one counts as Healthy. */
+  health: ReadonlyMap<string, NodeHealthState>;
+  maxUnhealthy: IntOrPercent;
+}
+
+interface GuardCounts {
+  poolSize: number;
+  /** maxUnhealthy resolved against poolSize. */
+  allowed: number;
+  /** Unhealthy members (Suspect, Failed, Recovering), sorted by name. */
+  unhealthy: string[];
+  /** Failed members, sorted by name. */
+  failed: string[];
+}
+
+/** Failover may proceed on the Failed nodes in `act` (sorted by name; possibly none). */
+export interface ProceedVerdict extends GuardCounts {
+  verdict: 'Proceed';
+  act: string[];
+  message: string;
+}
+
+/** More nodes are unhealthy than allowed: act on none (`act` is always empty). */
+export interface PartitionVerdict extends GuardCounts {
+  verdict: 'PartitionSuspected';
+  act: readonly [];
+  message: string;
+}
+
+export type GuardVerdict = ProceedVerdict | PartitionVerdict;
+
+/** How many names a message lists before "and N more". */
+const MESSAGE_NODES = 5;
+
+/**
+ * Decides whether failover may act in this pool, and on which nodes. Pure and O(members).
+ * Throws only if `maxUnhealthy` is malformed (the schema rejects those).
+ */
+export function partitionGuard(input: GuardInput): GuardVerdict {
+  const unhealthy: string[] = [];
+  const failed: string[] = [];
+  let suspect = 0;
+  for (const name of input.members) {
+    const state = input.health.get(name);
+    if (!state || state.health === 'Healthy') continue;
+    unhealthy.push(name);
+    if (state.health === 'Failed') failed.push(name);
+    else if (state.health === 'Suspect') suspect++;
+  }
+  unhealthy.sort();
+  failed.sort();
+  const poolSize = input.members.length;
+  const allowed = scaledIntOrPercent(input.maxUnhealthy, poolSize, 'down');
+  const counts: GuardCounts = { poolSize, allowed, unhealthy, failed };
+  const limit = `maxUnhealthy ${String(input.maxUnhealthy)} allows ${allowed} of ${poolSize}`;
+  if (unhealthy.length > allowed) {
+    const recovering = unhealthy.length - failed.length - suspect;
+    return {
+      ...counts,
+      verdict: 'PartitionSuspected',
+      act: [],
+      message:
+        `${unhealthy.length} of ${poolSize} nodes unhealthy at once (${failed.length} failed, ${suspect} suspect` +
+        `${recovering > 0 ? `, ${recovering} recovering` : ''}: ${listNodes(unhealthy)}); ${limit}: ` +
+        'suspecting a network partition, acting on no node',
+    };
+  }
+  return {
+    ...counts,
+    verdict: 'Proceed',
+    act: failed,
+    message: `${unhealthy.length} of ${poolSize} nodes unhealthy; ${limit}`,
+  };
+}
+
+function listNodes(names: readonly string[]): string {
+  const shown = names.slice(0, MESSAGE_NODES).join(', ');
+  return names.length > MESSAGE_NODES ? `${shown} and ${names.length - MESSAGE_NODES} more` : shown;
+}

@@ -1,0 +1,93 @@
+/**
+ * One failover decision for a whole pool, pure: the partition guard first, then a plan per Failed node it
+ * admits, and unfence plans for the nodes Fulcrum fenced that are Healthy again. This is what the failover
+ * controller calls once per reconcile; the actuator then applies the actions (DryRun, budgets, Events).
+ *
+ * Guarantees: with `PartitionSuspected`, no failover plan at all (unfencing a recovered node is still
+ * planned: its own probes vouch for it); with mode Off, no plan of any kind; otherwise those of planFailover and
+ * planUnfence. O(members + pods on the failed nodes).
+ */
+import type { EnforcementMode, IntOrPercent } from '../api/index.js';
+import type { NodeInfo } from '../model/node-info.js';
+import type { PodInfo } from '../model/pod-info.js';
+import { newNodeHealth, type NodeHealthState } from './detector.js';
+import { FENCED_BY_ANNOTATION, readFenceMarker } from './fence-marker.js';
+import { partitionGuard, type GuardVerdict } from './partition-guard.js';
+import {
+  planFailover,
+  planUnfence,
+  type FailoverPlan,
+  type FailoverPlanInput,
+  type RecoveryPlan,
+} from './recovery-plan.js';
+
+export interface PoolPlanInput extends Pick<
+  FailoverPlanInput,
+  'pool' | 'fencing' | 'policyOf' | 'ownerKind' | 'isMirrorPod' | 'now' | 'outOfServiceEffect'
+> {
+  mode: EnforcementMode;
+  maxUnhealthy: IntOrPercent;
+  members: readonly string[];
+  health: ReadonlyMap<string, NodeHealthState>;
+  /** The node as last observed; a member the model does not hold yet is skipped. */
+  nodeInfo: (name: string) => NodeInfo | undefined;
+  /** The pods bound to a node (podsOnNode over the model). Called only for fenced Failed nodes. */
+  podsOf: (name: string) => Iterable<PodInfo>;
+  /** The caller confirms the fence writes for this node were accepted. */
+  fenced: (name: string) => boolean;
+}
+
+export interface PoolPlan {
+  verdict: GuardVerdict;
+  /** One plan per Failed node the guard admitted (Fence or Reschedule), in node-name order. */
+  failover: FailoverPlan[];
+  /** Unfence plans for Healthy members that carry Fulcrum's fence marker, in node-name order. */
+  unfence: RecoveryPlan[];
+}
+
+/** Plans failover for one pool; see the file comment. */
+export function planPool(input: PoolPlanInput): PoolPlan {
+  const verdict = partitionGuard(input);
+  if (input.mode === 'Off') return { verdict, failover: [], unfence: [] };
+  const failover: FailoverPlan[] = [];
+  for (const name of verdict.act) {
+    const node = input.nodeInfo(name);
+    const health = input.health.get(name);
+    if (!node || !health) continue;
+    const fenced = input.fenced(name);
+    failover.push(
+      planFailover({
+        ...input,
+        node,
+        health,
+        fenced,
+        // Pods are only looked at once the plan can delete them.
+        pods: fenced ? input.podsOf(name) : [],
+      }),
+    );
+  }
+  const unfence: RecoveryPlan[] = [];
+  for (const name of [...input.members].sort()) {
+    const node = input.nodeInfo(name);
+    const health = input.health.get(name);
+    if (!node || !health || health.health !== 'Healthy') continue;
+    if (readFenceMarker(node.annotations) === undefined) continue;
+    unfence.push(planUnfence({ node, health }));
+  }
+  return { verdict, failover, unfence };
+}
+
+/**
+ * The detector state to start a node with when the operator (re)starts or first sees it: Failed since the
+ * marker's time if Fulcrum fenced it, so that it is unfenced only after successThreshold good probes;
+ * Healthy otherwise.
+ */
+export function initialNodeHealth(node: NodeInfo): NodeHealthState {
+  const marker = readFenceMarker(node.annotations);
+  if (marker === undefined) return newNodeHealth(node.name);
+  const at = marker === 'invalid' ? 0 : marker.at;
+  return newNodeHealth(node.name, {
+    at,
+    reason: { source: 'probe', message: `fenced before this operator started (${FENCED_BY_ANNOTATION})` },
+  });
+}

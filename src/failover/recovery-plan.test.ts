@@ -1,0 +1,386 @@
+import fc from 'fast-check';
+import { nodeInfoFromNode, type NodeInfo } from '../model/node-info.js';
+import { podInfoFromPod, type PodInfo } from '../model/pod-info.js';
+import { modelOf, node, pod } from '../testing/builders.js';
+import { newNodeHealth, type NodeHealth, type NodeHealthState } from './detector.js';
+import { FENCED_BY_ANNOTATION, formatFenceMarker, readFenceMarker } from './fence-marker.js';
+import {
+  OUT_OF_SERVICE_TAINT_KEY,
+  outOfServiceTaint,
+  planFailover,
+  planUnfence,
+  podsOnNode,
+  type FailoverPlanInput,
+  type FailoverPodPolicy,
+  type FenceAction,
+  type Fencing,
+  type UnfenceAction,
+} from './recovery-plan.js';
+
+const NOW = Date.parse('2026-05-04T10:00:00Z');
+
+function health(state: NodeHealth): NodeHealthState {
+  const down = state === 'Failed' || state === 'Recovering';
+  return {
+    ...newNodeHealth(
+      'n1',
+      down ? { at: NOW - 1000, reason: { source: 'probe', message: 'refused' } } : undefined,
+    ),
+    health: state,
+    consecutiveSuccesses: state === 'Healthy' ? 2 : 0,
+  };
+}
+
+/** Applies fence or unfence writes to a NodeInfo, as the API server would. */
+function apply(info: NodeInfo, actions: ReadonlyArray<FenceAction | UnfenceAction>): NodeInfo {
+  const out: NodeInfo = { ...info, annotations: { ...info.annotations }, taints: [...info.taints] };
+  for (const a of actions) {
+    switch (a.kind) {
+      case 'Mark':
+        out.annotations[a.annotation] = a.value;
+        break;
+      case 'Unmark':
+        delete out.annotations[a.annotation];
+        break;
+      case 'Cordon':
+        out.unschedulable = true;
+        break;
+      case 'Uncordon':
+        out.unschedulable = false;
+        break;
+      case 'Taint':
+        out.taints.push(a.taint);
+        break;
+      case 'Untaint':
+        out.taints = out.taints.filter((t) => !(t.key === a.taint.key && t.effect === a.taint.effect));
+        break;
+    }
+  }
+  return out;
+}
+
+/** Policies by app label: app=none → None; priority from the `prio` label (default 0). */
+const policyOf = (p: PodInfo): FailoverPodPolicy => ({
+  failover: p.labels.app === 'none' ? 'None' : 'Reschedule',
+  priority: Number(p.labels.prio ?? 0),
+});
+const ownerKind = (p: PodInfo): string | undefined => p.labels.owner;
+
+function input(overrides: Partial<FailoverPlanInput> = {}): FailoverPlanInput {
+  return {
+    pool: 'general',
+    node: nodeInfoFromNode(node('n1').inPool('general').obj()),
+    health: health('Failed'),
+    fencing: 'OutOfServiceTaint',
+    fenced: false,
+    pods: [],
+    policyOf,
+    ownerKind,
+    now: NOW,
+    ...overrides,
+  };
+}
+
+/** n1 fenced by Fulcrum (marker, cordon, taint) as the informer would show it after the fence writes. */
+function fencedNode(fencing: Fencing = 'OutOfServiceTaint'): NodeInfo {
+  const plan = planFailover(input({ fencing }));
+  if (plan.step !== 'Fence') throw new Error('expected a fence plan');
+  return apply(input().node, plan.actions);
+}
+
+const onN1 = (name: string, labels: Record<string, string> = {}) => {
+  const b = pod(name, 'shop').onNode('n1');
+  for (const [k, v] of Object.entries(labels)) b.label(k, v);
+  return podInfoFromPod(b.obj());
+};
+
+describe('planFailover: fencing', () => {
+  test('an unfenced failed node is fenced first (marker, cordon, out-of-service taint) and nothing is deleted', () => {
+    const plan = planFailover(input({ pods: [onN1('a')] }));
+    expect(plan.step).toBe('Fence');
+    if (plan.step !== 'Fence') return;
+    expect(plan.actions.map((a) => a.kind)).toEqual(['Mark', 'Cordon', 'Taint']);
+    expect(plan.actions[2]).toEqual({
+      kind: 'Taint',
+      node: 'n1',
+      taint: { key: 'node.kubernetes.io/out-of-service', value: 'nodeshutdown', effect: 'NoExecute' },
+    });
+    const mark = plan.actions[0] as Extract<FenceAction, { kind: 'Mark' }>;
+    expect(mark.annotation).toBe(FENCED_BY_ANNOTATION);
+    expect(readFenceMarker({ [FENCED_BY_ANNOTATION]: mark.value })).toEqual({
+      pool: 'general',
+      cordoned: true,
+      tainted: true,
+      at: NOW,
+    });
+    expect(plan.message).toBe('node n1 failed (probe: refused): fencing (mark, cordon, taint)');
+  });
+
+  test('CordonOnly fences with a cordon and no taint', () => {
+    const plan = planFailover(input({ fencing: 'CordonOnly' }));
+    expect(plan.step === 'Fence' && plan.actions.map((a) => a.kind)).toEqual(['Mark', 'Cordon']);
+  });
+
+  test('the taint effect can be NoSchedule, so failover: None pods are not evicted by the taint manager', () => {
+    const plan = planFailover(input({ outOfServiceEffect: 'NoSchedule' }));
+    expect(plan.step === 'Fence' && plan.actions[2]).toEqual({
+      kind: 'Taint',
+      node: 'n1',
+      taint: outOfServiceTaint('NoSchedule'),
+    });
+  });
+
+  test('a node an administrator cordoned is not cordoned again, and the marker says Fulcrum did not cordon it', () => {
+    const cordoned = nodeInfoFromNode(node('n1').unschedulable().obj());
+    const plan = planFailover(input({ node: cordoned }));
+    if (plan.step !== 'Fence') throw new Error('expected a fence plan');
+    expect(plan.actions.map((a) => a.kind)).toEqual(['Mark', 'Taint']);
+    const after = apply(cordoned, plan.actions);
+    expect(readFenceMarker(after.annotations)).toMatchObject({ cordoned: false, tainted: true });
+  });
+
+  test('a half-written fence is completed, keeping what the marker already records', () => {
+    const first = planFailover(input());
+    if (first.step !== 'Fence') throw new Error('expected a fence plan');
+    // Only the marker and the cordon landed; the taint write failed.
+    const partial = apply(input().node, first.actions.slice(0, 2));
+    const retry = planFailover(input({ node: partial, fenced: true, now: NOW + 5000 }));
+    if (retry.step !== 'Fence') throw new Error('expected a fence plan');
+    expect(retry.actions.map((a) => a.kind)).toEqual(['Mark', 'Taint']);
+    expect(readFenceMarker(apply(partial, retry.actions).annotations)).toEqual({
+      pool: 'general',
+      cordoned: true,
+      tainted: true,
+      at: NOW,
+    });
+  });
+
+  test('the caller saying fenced is not enough: the node must show the fence', () => {
+    expect(planFailover(input({ fenced: true, pods: [onN1('a')] })).step).toBe('Fence');
+  });
+
+  test('the node showing the fence is not enough: the caller must confirm it', () => {
+    expect(planFailover(input({ node: fencedNode(), fenced: false, pods: [onN1('a')] })).step).toBe('Fence');
+  });
+
+  test.each(['Healthy', 'Suspect', 'Recovering'] as const)('a %s node is held', (state) => {
+    const plan = planFailover(input({ health: health(state), node: fencedNode(), fenced: true }));
+    expect(plan).toEqual({ step: 'Hold', node: 'n1', message: `node n1 is ${state}, not Failed` });
+  });
+});
+
+describe('planFailover: rescheduling', () => {
+  test('pods are deleted highest priority first, then by key; the rest are reported skipped', () => {
+    const pods = [
+      onN1('low', { prio: '1' }),
+      onN1('b-high', { prio: '900' }),
+      onN1('a-high', { prio: '900' }),
+      onN1('mid', { prio: '100' }),
+      onN1('keep', { app: 'none', prio: '1000' }),
+      onN1('ds', { owner: 'DaemonSet' }),
+      onN1('static', { owner: 'Node' }),
+      podInfoFromPod(pod('elsewhere', 'shop').onNode('n2').obj()),
+      podInfoFromPod(pod('done', 'shop').onNode('n1').phase('Succeeded').obj()),
+    ];
+    const plan = planFailover(input({ node: fencedNode(), fenced: true, pods }));
+    if (plan.step !== 'Reschedule') throw new Error(`expected Reschedule, got ${plan.step}`);
+    expect(plan.deletions.map((d) => `${d.pod}@${d.priority}`)).toEqual([
+      'shop/a-high@900',
+      'shop/b-high@900',
+      'shop/mid@100',
+      'shop/low@1',
+    ]);
+    expect(plan.skipped).toEqual([
+      { pod: 'shop/done', reason: 'Terminal' },
+      { pod: 'shop/ds', reason: 'DaemonSet' },
+      { pod: 'shop/keep', reason: 'FailoverNone' },
+      { pod: 'shop/static', reason: 'MirrorPod' },
+    ]);
+    expect(plan.deletions[0]).toEqual({
+      kind: 'DeletePod',
+      node: 'n1',
+      pod: 'shop/a-high',
+      namespace: 'shop',
+      name: 'a-high',
+      uid: 'uid-shop-a-high',
+      priority: 900,
+      force: true,
+    });
+  });
+
+  test('a mirror pod recognised by the caller is skipped', () => {
+    const plan = planFailover(
+      input({ node: fencedNode(), fenced: true, pods: [onN1('etcd')], isMirrorPod: () => true }),
+    );
+    expect(plan.step === 'Reschedule' && plan.skipped).toEqual([{ pod: 'shop/etcd', reason: 'MirrorPod' }]);
+  });
+
+  test('OutOfServiceTaint force-deletes, so pods stuck Terminating are finished too', () => {
+    const terminating = { ...onN1('stuck'), deleting: true };
+    const plan = planFailover(input({ node: fencedNode(), fenced: true, pods: [terminating] }));
+    expect(plan.step === 'Reschedule' && plan.deletions.map((d) => [d.pod, d.force])).toEqual([
+      ['shop/stuck', true],
+    ]);
+  });
+
+  test('CordonOnly deletes gracefully and leaves pods already terminating alone', () => {
+    const pods = [onN1('a'), { ...onN1('stuck'), deleting: true }];
+    const plan = planFailover(
+      input({ fencing: 'CordonOnly', node: fencedNode('CordonOnly'), fenced: true, pods }),
+    );
+    if (plan.step !== 'Reschedule') throw new Error('expected Reschedule');
+    expect(plan.deletions.map((d) => [d.pod, d.force])).toEqual([['shop/a', false]]);
+    expect(plan.skipped).toEqual([{ pod: 'shop/stuck', reason: 'AlreadyDeleting' }]);
+  });
+
+  test('podsOnNode reads the pods of one node from the model', () => {
+    const model = modelOf(
+      [node('n1').obj(), node('n2').obj()],
+      [pod('a').onNode('n1').obj(), pod('b').onNode('n2').obj(), pod('c').onNode('n1').obj()],
+    );
+    expect(
+      podsOnNode(model, 'n1')
+        .map((p) => p.key)
+        .sort(),
+    ).toEqual(['default/a', 'default/c']);
+  });
+});
+
+describe('planUnfence', () => {
+  test('a healthy node fenced by Fulcrum is untainted, uncordoned and unmarked, in that order', () => {
+    const plan = planUnfence({ node: fencedNode(), health: health('Healthy') });
+    if (plan.step !== 'Unfence') throw new Error('expected Unfence');
+    expect(plan.actions).toEqual([
+      { kind: 'Untaint', node: 'n1', taint: outOfServiceTaint() },
+      { kind: 'Uncordon', node: 'n1' },
+      { kind: 'Unmark', node: 'n1', annotation: FENCED_BY_ANNOTATION },
+    ]);
+    const after = apply(fencedNode(), plan.actions);
+    expect(after.unschedulable).toBe(false);
+    expect(after.taints.some((t) => t.key === OUT_OF_SERVICE_TAINT_KEY)).toBe(false);
+    expect(after.annotations[FENCED_BY_ANNOTATION]).toBeUndefined();
+  });
+
+  test('a cordon Fulcrum did not make is left in place', () => {
+    const cordoned = nodeInfoFromNode(node('n1').unschedulable().obj());
+    const fence = planFailover(input({ node: cordoned }));
+    if (fence.step !== 'Fence') throw new Error('expected a fence plan');
+    const plan = planUnfence({ node: apply(cordoned, fence.actions), health: health('Healthy') });
+    expect(plan.step === 'Unfence' && plan.actions.map((a) => a.kind)).toEqual(['Untaint', 'Unmark']);
+  });
+
+  test.each(['Suspect', 'Failed', 'Recovering'] as const)('a %s node stays fenced', (state) => {
+    expect(planUnfence({ node: fencedNode(), health: health(state) }).step).toBe('Hold');
+  });
+
+  test('a Healthy state that has not passed a probe yet (just after a restart) keeps the fence', () => {
+    expect(planUnfence({ node: fencedNode(), health: newNodeHealth('n1') })).toMatchObject({
+      step: 'Hold',
+      message: 'node n1 has not passed a probe yet: keeping it fenced',
+    });
+  });
+
+  test('a node without the marker is not Fulcrum’s to unfence', () => {
+    const cordoned = nodeInfoFromNode(
+      node('n1').unschedulable().taint(OUT_OF_SERVICE_TAINT_KEY, 'NoExecute').obj(),
+    );
+    expect(planUnfence({ node: cordoned, health: health('Healthy') })).toEqual({
+      step: 'NotFenced',
+      node: 'n1',
+    });
+  });
+
+  test('an unreadable marker is left for a human', () => {
+    const edited = nodeInfoFromNode(node('n1').unschedulable().annotate(FENCED_BY_ANNOTATION, 'yes').obj());
+    expect(planUnfence({ node: edited, health: health('Healthy') }).step).toBe('Hold');
+  });
+
+  test('the marker round-trips', () => {
+    const marker = { pool: 'p', cordoned: false, tainted: true, at: NOW };
+    expect(readFenceMarker({ [FENCED_BY_ANNOTATION]: formatFenceMarker(marker) })).toEqual(marker);
+  });
+});
+
+describe('planFailover: properties', () => {
+  const podArb = fc.record({
+    name: fc.stringMatching(/^[a-z]{1,6}$/),
+    prio: fc.integer({ min: -5, max: 5 }),
+    none: fc.boolean(),
+    owner: fc.constantFrom(undefined, 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Node'),
+    deleting: fc.boolean(),
+    onOther: fc.boolean(),
+  });
+  const scenarioArb = fc.record({
+    pods: fc.uniqueArray(podArb, { selector: (p) => p.name, maxLength: 30 }),
+    health: fc.constantFrom<NodeHealth>('Healthy', 'Suspect', 'Failed', 'Recovering'),
+    fencedByCaller: fc.boolean(),
+    nodeFence: fc.constantFrom('none', 'partial', 'full'),
+    fencing: fc.constantFrom<Fencing>('OutOfServiceTaint', 'CordonOnly'),
+  });
+
+  type Scenario = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
+
+  /** Plans one scenario and checks the invariants; returns the plan's step. */
+  function check(s: Scenario): string {
+    const pods = s.pods.map((p) => {
+      const labels: Record<string, string> = { prio: String(p.prio) };
+      if (p.none) labels.app = 'none';
+      if (p.owner) labels.owner = p.owner;
+      const b = pod(p.name, 'ns').onNode(p.onOther ? 'n2' : 'n1');
+      for (const [k, v] of Object.entries(labels)) b.label(k, v);
+      return { ...podInfoFromPod(b.obj()), deleting: p.deleting };
+    });
+    const full = fencedNode(s.fencing);
+    const nodeInfo =
+      s.nodeFence === 'full'
+        ? full
+        : s.nodeFence === 'partial'
+          ? { ...full, unschedulable: false }
+          : input().node;
+    const plan = planFailover(
+      input({ pods, health: health(s.health), fenced: s.fencedByCaller, node: nodeInfo, fencing: s.fencing }),
+    );
+    if (plan.step !== 'Reschedule') return plan.step;
+    expect(s.health).toBe('Failed');
+    expect(s.fencedByCaller).toBe(true);
+    expect(s.nodeFence).toBe('full');
+    const byKey = new Map(pods.map((p) => [p.key, p]));
+    for (const d of plan.deletions) {
+      const p = byKey.get(d.pod)!;
+      expect(p.nodeName).toBe('n1');
+      expect(policyOf(p).failover).toBe('Reschedule');
+      expect(['DaemonSet', 'Node']).not.toContain(ownerKind(p));
+    }
+    for (let i = 1; i < plan.deletions.length; i++) {
+      const a = plan.deletions[i - 1]!;
+      const b = plan.deletions[i]!;
+      expect(a.priority > b.priority || (a.priority === b.priority && a.pod < b.pod)).toBe(true);
+    }
+    // Every pod of the node is either deleted or reported, once.
+    const accounted = [...plan.deletions.map((d) => d.pod), ...plan.skipped.map((x) => x.pod)].sort();
+    const wanted = pods.filter((p) => p.nodeName === 'n1').map((p) => p.key);
+    expect(accounted).toEqual(wanted.sort());
+    return plan.step;
+  }
+
+  test('no pod deletion is planned unless the node is Failed, confirmed fenced and visibly fenced', () => {
+    fc.assert(
+      fc.property(scenarioArb, (s) => void check(s)),
+      { numRuns: 500 },
+    );
+  });
+
+  test('on a fenced failed node only Reschedule pods are deleted, highest priority first, each pod accounted for', () => {
+    const fencedFailed = scenarioArb.map((s) => ({
+      ...s,
+      health: 'Failed' as const,
+      fencedByCaller: true,
+      nodeFence: 'full' as const,
+    }));
+    fc.assert(
+      fc.property(fencedFailed, (s) => {
+        expect(check(s)).toBe('Reschedule');
+      }),
+    );
+  });
+});

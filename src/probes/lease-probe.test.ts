@@ -1,0 +1,65 @@
+import { step, newNodeHealth } from '../failover/detector.js';
+import {
+  leaseAgeMs,
+  leaseObservation,
+  leaseRenewTime,
+  leaseStaleAfterMs,
+  observedLeaseAgeMs,
+  observeLease,
+} from './lease-probe.js';
+import { readyObservation } from './node-condition.js';
+
+const T0 = Date.parse('2026-05-04T10:00:00Z');
+
+describe('lease probe', () => {
+  test('renewTime is read from a Date or an RFC 3339 string', () => {
+    expect(leaseRenewTime({ spec: { renewTime: new Date(T0) } })).toBe(T0);
+    expect(leaseRenewTime({ spec: { renewTime: '2026-05-04T10:00:00.000000Z' } })).toBe(T0);
+    expect(leaseRenewTime({ spec: {} })).toBeUndefined();
+    expect(leaseRenewTime(undefined)).toBeUndefined();
+  });
+
+  test('age from renewTime; never renewed is infinitely old', () => {
+    expect(leaseAgeMs(T0, T0 + 1500)).toBe(1500);
+    expect(leaseAgeMs(T0 + 10, T0)).toBe(0);
+    expect(leaseAgeMs(undefined, T0)).toBe(Infinity);
+  });
+
+  test('stale after leaseDurationSeconds, else the kubelet default of 40 s', () => {
+    expect(leaseStaleAfterMs({ spec: { leaseDurationSeconds: 5 } })).toBe(5000);
+    expect(leaseStaleAfterMs({ spec: {} })).toBe(40_000);
+  });
+
+  test('the observed age follows the local clock, whatever the node’s clock says', () => {
+    // The node's clock is an hour behind: its renewTime looks an hour old, but it keeps changing.
+    const skewed = T0 - 3_600_000;
+    let sighting = observeLease(undefined, skewed, T0);
+    expect(observedLeaseAgeMs(sighting, T0 + 5000)).toBe(5000);
+    sighting = observeLease(sighting, skewed + 10_000, T0 + 10_000);
+    expect(observedLeaseAgeMs(sighting, T0 + 12_000)).toBe(2000);
+    // Unchanged renewTime keeps the sighting, so the age grows.
+    expect(observeLease(sighting, skewed + 10_000, T0 + 20_000)).toBe(sighting);
+    expect(observedLeaseAgeMs(sighting, T0 + 60_000)).toBe(50_000);
+  });
+
+  test('a stale Lease observation fails a detector vote', () => {
+    const result = step(newNodeHealth('n1'), leaseObservation('n1', 41_000, 40_000, T0), {
+      failureThreshold: 1,
+      successThreshold: 1,
+    });
+    expect(result.state.health).toBe('Failed');
+    expect(result.state.failureReason).toEqual({ source: 'lease', ageMs: 41_000, staleAfterMs: 40_000 });
+  });
+});
+
+describe('readyObservation', () => {
+  test.each([
+    { conditions: [{ type: 'Ready', status: 'True' }], want: 'True' },
+    { conditions: [{ type: 'Ready', status: 'False', reason: 'KubeletNotReady' }], want: 'False' },
+    { conditions: [{ type: 'Ready', status: 'Unknown' }], want: 'Unknown' },
+    { conditions: [], want: 'Unknown' },
+  ])('Ready $want', ({ conditions, want }) => {
+    const o = readyObservation({ metadata: { name: 'n1' }, status: { conditions } }, T0);
+    expect(o).toMatchObject({ kind: 'condition', node: 'n1', at: T0, status: want });
+  });
+});
