@@ -1,25 +1,23 @@
 import type { CustomObjectsApi } from '@kubernetes/client-node';
 import {
-  GROUP,
   parseWorkloadPolicy,
-  VERSION,
   WORKLOAD_POLICY_KIND,
   WORKLOAD_POLICY_PLURAL,
   type WorkloadPolicyStatus,
 } from '../api/index.js';
 import type { EventRecorder } from '../kube/event-recorder.js';
 import type { ClusterInformers, CustomObject } from '../kube/informers.js';
-import { objectKey, splitKey } from '../kube/object-key.js';
-import { StatusWriter } from '../kube/status-writer.js';
+import { objectKey } from '../kube/object-key.js';
 import type { ClusterModel } from '../model/cluster-model.js';
-import { mergeConditions, type Condition, type DesiredCondition } from '../model/conditions.js';
+import { mergeConditions } from '../model/conditions.js';
 import { computePolicyStatus, type PoolState } from '../model/policy-status.js';
 import { maxPriorityFor } from '../model/priority-limits.js';
 import type { Logger } from '../observability/logger.js';
 import type { ControllerMetrics } from '../observability/controller-metrics.js';
 import type { OperatorMetrics } from '../observability/metrics.js';
 import type { PoolIndex } from './pool-index.js';
-import { QueuedController } from './queued-controller.js';
+import type { QueuedController } from './queued-controller.js';
+import { createStatusController, existingConditions, invalidSpecStatus } from './status-controller.js';
 
 export interface PolicyControllerDeps {
   informers: ClusterInformers;
@@ -39,51 +37,23 @@ export interface PolicyControllerDeps {
  * it matches.
  */
 export function createPolicyController(deps: PolicyControllerDeps): QueuedController {
-  const writer = new StatusWriter(deps.customObjects);
-  const now = deps.now ?? (() => new Date());
-  const controller = new QueuedController({
+  const controller = createStatusController<WorkloadPolicyStatus>({
+    ...deps,
     name: 'policy',
-    logger: deps.logger,
+    kind: WORKLOAD_POLICY_KIND,
+    plural: WORKLOAD_POLICY_PLURAL,
+    informer: deps.informers.workloadPolicies,
     waitFor: deps.informers.all(),
-    metrics: deps.metrics?.workQueue('policy'),
-    allKeys: () => deps.informers.workloadPolicies.list().map(objectKey),
-    reconcile: async (key, signal) => {
-      const object = deps.informers.workloadPolicies.get(key);
-      if (!object) return;
-      const status = desiredStatus(object, deps, now());
-      const { namespace, name } = splitKey(key);
-      const ref = {
-        group: GROUP,
-        version: VERSION,
-        plural: WORKLOAD_POLICY_PLURAL,
-        kind: WORKLOAD_POLICY_KIND,
-        name,
-        namespace,
-      };
-      const wrote = await writer.applyIfChanged(ref, status, object.status, signal);
-      if (!wrote) return;
-      deps.controllerMetrics?.statusWritten('WorkloadPolicy');
-      reportReadyTransition(object, status, deps.events);
-    },
+    desiredStatus: (object, now) => desiredStatus(object, deps, now),
   });
   wireEvents(deps, controller);
   return controller;
 }
 
 function desiredStatus(object: CustomObject, deps: PolicyControllerDeps, now: Date): WorkloadPolicyStatus {
-  const generation = object.metadata?.generation ?? 0;
-  const existing = (object.status as WorkloadPolicyStatus | undefined)?.conditions as Condition[] | undefined;
   const parsed = parseWorkloadPolicy(object);
-  if (!parsed.ok) {
-    const ready: DesiredCondition = {
-      type: 'Ready',
-      status: 'False',
-      reason: 'InvalidSpec',
-      message: parsed.message,
-      observedGeneration: generation,
-    };
-    return { observedGeneration: generation, conditions: mergeConditions(existing, [ready], now) };
-  }
+  if (!parsed.ok) return invalidSpecStatus(object, parsed.message, now);
+  const generation = object.metadata?.generation ?? 0;
   const { spec, metadata } = parsed.value;
   const namespace = metadata.namespace;
   const summary = computePolicyStatus(
@@ -95,7 +65,7 @@ function desiredStatus(object: CustomObject, deps: PolicyControllerDeps, now: Da
     observedGeneration: generation,
     matchedPods: summary.matchedPods,
     effectivePriority: summary.effectivePriority,
-    conditions: mergeConditions(existing, summary.conditions, now),
+    conditions: mergeConditions(existingConditions(object), summary.conditions, now),
   };
 }
 
@@ -108,19 +78,6 @@ function poolState(poolName: string, namespace: string, deps: PolicyControllerDe
 
 function* podsIn(namespace: string, model: ClusterModel) {
   for (const pod of model.allPods()) if (pod.namespace === namespace) yield pod;
-}
-
-function reportReadyTransition(
-  object: CustomObject,
-  status: WorkloadPolicyStatus,
-  events: EventRecorder,
-): void {
-  const before = (object.status as WorkloadPolicyStatus | undefined)?.conditions?.find(
-    (c) => c.type === 'Ready',
-  );
-  const after = status.conditions?.find((c) => c.type === 'Ready');
-  if (!after || (before?.status === after.status && before.reason === after.reason)) return;
-  events.record(object, after.status === 'True' ? 'Normal' : 'Warning', after.reason, after.message ?? '');
 }
 
 /** A policy change its own key; a pool change every policy (existence, validity, limits); a pod change the policies of its namespace. */

@@ -1,23 +1,21 @@
 import type { CustomObjectsApi } from '@kubernetes/client-node';
 import {
-  GROUP,
   parseResourcePool,
   RESOURCE_POOL_KIND,
   RESOURCE_POOL_PLURAL,
-  VERSION,
   type ResourcePoolStatus,
 } from '../api/index.js';
 import type { EventRecorder } from '../kube/event-recorder.js';
 import type { ClusterInformers, CustomObject } from '../kube/informers.js';
-import { StatusWriter } from '../kube/status-writer.js';
 import type { ClusterModel } from '../model/cluster-model.js';
-import { mergeConditions, type Condition, type DesiredCondition } from '../model/conditions.js';
+import { mergeConditions } from '../model/conditions.js';
 import { computePoolStatus } from '../model/pool-status.js';
-import type { Logger } from '../observability/logger.js';
 import type { ControllerMetrics } from '../observability/controller-metrics.js';
+import type { Logger } from '../observability/logger.js';
 import type { OperatorMetrics } from '../observability/metrics.js';
-import { PoolIndex } from './pool-index.js';
-import { QueuedController } from './queued-controller.js';
+import type { PoolIndex } from './pool-index.js';
+import type { QueuedController } from './queued-controller.js';
+import { createStatusController, existingConditions, invalidSpecStatus } from './status-controller.js';
 
 export interface PoolControllerDeps {
   informers: ClusterInformers;
@@ -33,55 +31,28 @@ export interface PoolControllerDeps {
 
 /**
  * Keeps every ResourcePool's status true: member nodes, capacity and requests per resource against the
- * ceilings, and the Ready and CapacityPressure conditions. Writes status only, by server-side apply, and
- * only when it changed. An invalid spec becomes Ready=False with every offending field named; it is never
- * an error that crashes or retries in a loop.
+ * ceilings, and the Ready and CapacityPressure conditions. An invalid spec becomes Ready=False with every
+ * offending field named; it is never an error that crashes or retries in a loop.
  */
 export function createPoolController(deps: PoolControllerDeps): QueuedController {
-  const writer = new StatusWriter(deps.customObjects);
-  const now = deps.now ?? (() => new Date());
-  const controller = new QueuedController({
+  const controller = createStatusController<ResourcePoolStatus>({
+    ...deps,
     name: 'pool',
-    logger: deps.logger,
+    kind: RESOURCE_POOL_KIND,
+    plural: RESOURCE_POOL_PLURAL,
+    informer: deps.informers.resourcePools,
     waitFor: deps.informers.all(),
-    metrics: deps.metrics?.workQueue('pool'),
-    allKeys: () => deps.informers.resourcePools.list().map((p) => p.metadata?.name ?? ''),
-    reconcile: async (name, signal) => {
-      const object = deps.informers.resourcePools.get(name);
-      if (!object) return; // deleted: nothing left to report on
-      const status = desiredStatus(object, deps, now());
-      const ref = {
-        group: GROUP,
-        version: VERSION,
-        plural: RESOURCE_POOL_PLURAL,
-        kind: RESOURCE_POOL_KIND,
-        name,
-      };
-      const wrote = await writer.applyIfChanged(ref, status, object.status, signal);
-      if (!wrote) return;
-      deps.controllerMetrics?.statusWritten('ResourcePool');
-      reportReadyTransition(object, status, deps.events);
-    },
+    desiredStatus: (object, now) => desiredStatus(object, deps, now),
   });
   wireEvents(deps, controller);
   return controller;
 }
 
 function desiredStatus(object: CustomObject, deps: PoolControllerDeps, now: Date): ResourcePoolStatus {
-  const generation = object.metadata?.generation ?? 0;
-  const existing = (object.status as ResourcePoolStatus | undefined)?.conditions as Condition[] | undefined;
   const parsed = parseResourcePool(object);
-  if (!parsed.ok) {
-    const ready: DesiredCondition = {
-      type: 'Ready',
-      status: 'False',
-      reason: 'InvalidSpec',
-      message: parsed.message,
-      observedGeneration: generation,
-    };
-    return { observedGeneration: generation, conditions: mergeConditions(existing, [ready], now) };
-  }
-  const name = object.metadata?.name ?? '';
+  if (!parsed.ok) return invalidSpecStatus(object, parsed.message, now);
+  const generation = object.metadata?.generation ?? 0;
+  const name = parsed.value.metadata.name;
   const membership = deps.pools.membership();
   const contested = membership.contested.get(name) ?? [];
   const summary = computePoolStatus(
@@ -100,22 +71,8 @@ function desiredStatus(object: CustomObject, deps: PoolControllerDeps, now: Date
       ...(contested.length ? { contested: contested.slice(0, 20).map((c) => c.node) } : {}),
     },
     resources: summary.resources,
-    conditions: mergeConditions(existing, summary.conditions, now),
+    conditions: mergeConditions(existingConditions(object), summary.conditions, now),
   };
-}
-
-/** One Event per change of Ready, so `kubectl describe rpool` tells the story. */
-function reportReadyTransition(
-  object: CustomObject,
-  status: ResourcePoolStatus,
-  events: EventRecorder,
-): void {
-  const before = (object.status as ResourcePoolStatus | undefined)?.conditions?.find(
-    (c) => c.type === 'Ready',
-  );
-  const after = status.conditions?.find((c) => c.type === 'Ready');
-  if (!after || (before?.status === after.status && before.reason === after.reason)) return;
-  events.record(object, after.status === 'True' ? 'Normal' : 'Warning', after.reason, after.message ?? '');
 }
 
 /**
