@@ -21,14 +21,17 @@ export interface PodInfo {
   requests: ResourceVector;
   creationTimestamp: number | undefined;
   deleting: boolean;
-  /** spec.nodeSelector: labels a node must carry exactly. Absent or empty when the pod sets none. */
+  /**
+   * spec.nodeSelector: labels a node must carry exactly. Undefined when the pod sets none (optional only so
+   * PodInfo literals written before it still type-check; podInfoFromPod always sets the key).
+   */
   nodeSelector?: Record<string, string>;
   /**
    * spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms: a node must
-   * match at least one term. Absent when the pod has no required node affinity.
+   * match at least one term. Undefined when the pod has no required node affinity.
    */
   requiredNodeAffinity?: NodeSelectorTerm[];
-  /** spec.tolerations. Absent or empty when the pod tolerates no taint. */
+  /** spec.tolerations. Undefined when the pod tolerates no taint. */
   tolerations?: Toleration[];
 }
 

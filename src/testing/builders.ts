@@ -3,6 +3,11 @@
  * `node('n1').allocatable({ cpu: '4', memory: '8Gi' }).label('fulcrum.io/pool', 'general').obj()`.
  */
 import type { V1Node, V1NodeSelectorTerm, V1Pod, V1Toleration } from '@kubernetes/client-node';
+import type { AllocationBasis, AllocationStrategy, Ceilings, Weights } from '../api/index.js';
+import { ClusterModel } from '../model/cluster-model.js';
+import { nodeInfoFromNode } from '../model/node-info.js';
+import { podInfoFromPod } from '../model/pod-info.js';
+import type { PlacementPool } from '../placement/types.js';
 
 export class NodeBuilder {
   private readonly node: V1Node;
@@ -166,3 +171,65 @@ export class PodBuilder {
 
 export const node = (name: string): NodeBuilder => new NodeBuilder(name);
 export const pod = (name: string, namespace?: string): PodBuilder => new PodBuilder(name, namespace);
+
+/**
+ * A pool as the placement engine sees it, with the API defaults (LeastLoaded on Usage, ceilings 80/85/75/70,
+ * weights 1/1/0.5/0.5): `placementPoolFixture('general').strategy('BinPack').members(['n1', 'n2']).obj()`.
+ */
+export class PlacementPoolBuilder {
+  private readonly pool: PlacementPool;
+
+  constructor(name: string) {
+    this.pool = {
+      name,
+      ceilings: { cpu: 80, memory: 85, ephemeralStorage: 75, network: 70 },
+      weights: { cpu: 1, memory: 1, ephemeralStorage: 0.5, network: 0.5 },
+      allocation: { strategy: 'LeastLoaded', basis: 'Usage' },
+      members: [],
+    };
+  }
+
+  strategy(strategy: AllocationStrategy): this {
+    this.pool.allocation = { ...this.pool.allocation, strategy };
+    return this;
+  }
+
+  basis(basis: AllocationBasis): this {
+    this.pool.allocation = { ...this.pool.allocation, basis };
+    return this;
+  }
+
+  nodeWeightLabel(key: string): this {
+    this.pool.allocation = { ...this.pool.allocation, nodeWeightLabel: key };
+    return this;
+  }
+
+  ceilings(ceilings: Partial<Ceilings>): this {
+    this.pool.ceilings = { ...this.pool.ceilings, ...ceilings };
+    return this;
+  }
+
+  weights(weights: Partial<Weights>): this {
+    this.pool.weights = { ...this.pool.weights, ...weights };
+    return this;
+  }
+
+  members(names: readonly string[]): this {
+    this.pool.members = [...names];
+    return this;
+  }
+
+  obj(): PlacementPool {
+    return structuredClone(this.pool);
+  }
+}
+
+export const placementPoolFixture = (name: string): PlacementPoolBuilder => new PlacementPoolBuilder(name);
+
+/** A cluster model holding `nodes` and `pods`. */
+export function modelOf(nodes: readonly V1Node[], pods: readonly V1Pod[] = []): ClusterModel {
+  const model = new ClusterModel();
+  for (const n of nodes) model.upsertNode(nodeInfoFromNode(n));
+  for (const p of pods) model.upsertPod(podInfoFromPod(p));
+  return model;
+}

@@ -1,0 +1,246 @@
+/**
+ * Preemption: when a pod fits nowhere, the fewest, lowest-priority movable pods to evict from one node so
+ * that it fits within the pool's ceilings — never a pod of equal or higher priority, never beyond a
+ * PodDisruptionBudget or a WorkloadPolicy minAvailable.
+ *
+ * Per candidate node (one that passes every filter but the ceiling fit):
+ *  1. Candidates: pods on the node, strictly lower priority than the preemptor, movable, not terminating.
+ *  2. If removing all of them (budgets ignored) would not make room, skip the node.
+ *  3. Greedy: take candidates by priority (lowest first), larger first within a priority, while budgets allow,
+ *     until the pod fits.
+ *  4. Reprieve: give back every victim, last taken first, whose eviction turns out not to be needed.
+ * Then prefer the node whose victims have the lowest highest priority, then the fewest victims, then the
+ * lowest sum of priorities, then the smallest name. Steps 3–4 are a heuristic (the exact minimum is a
+ * knapsack): they guarantee the victim set is irredundant (sparing any one victim leaves no room) and, unless
+ * budgets get in the way, that its highest priority is as low as it can be on that node.
+ *
+ * Cost: O(pods on the nodes visited), at most `maxCandidates` working nodes. It runs only after `schedule`
+ * found no node.
+ */
+import type { IntOrPercent } from '../api/index.js';
+import { scaledIntOrPercent } from '../api/index.js';
+import { isTerminal, type PodInfo } from '../model/pod-info.js';
+import { zeroResources, type ResourceVector } from '../model/resources.js';
+import { fitsCeilingsAt, SLOTS } from './load.js';
+import { DEFAULT_POD_FILTERS } from './filters.js';
+import { snapshotFor } from './schedule.js';
+import { BLOCKED, type PoolSnapshot } from './snapshot.js';
+import type { PlacementContext } from './types.js';
+
+/** A disruption budget covering a pod: pods sharing a name share the allowance. */
+export interface DisruptionBudget {
+  name: string;
+  /** Evictions still allowed now (a PDB's status.disruptionsAllowed). */
+  disruptionsAllowed: number;
+}
+
+/** What preemption needs to know about pods beyond the model, resolved by the caller. */
+export interface PreemptionInput {
+  /** Effective priority of any pod, the preemptor included (podPriority). */
+  priorityOf(pod: PodInfo): number;
+  /** Whether the pod may be evicted to make room (podMovable). */
+  movable(pod: PodInfo): boolean;
+  /** The PodDisruptionBudgets covering the pod. */
+  pdbs?(pod: PodInfo): readonly DisruptionBudget[];
+  /** The WorkloadPolicy minAvailable budgets covering the pod (see `minAvailableBudget`). */
+  policyBudgets?(pod: PodInfo): readonly DisruptionBudget[];
+  /**
+   * Stop after this many nodes where preemption would work (default, as kube-scheduler: the larger of 100
+   * and 10% of the pool), bounding the cost on big pools; members are visited in pool order.
+   */
+  maxCandidates?: number;
+}
+
+export interface Preemption {
+  node: string;
+  /** Pods to evict, lowest priority first. Empty when the pod already fits on `node`. */
+  victims: PodInfo[];
+  /** Highest victim priority (−Infinity without victims). */
+  maxVictimPriority: number;
+  victimPrioritySum: number;
+}
+
+/**
+ * Where `pod` could run after evicting victims, or undefined when no node can make room. The caller evicts
+ * the victims through the Eviction API (which enforces PDBs once more), and retries the pod when they are
+ * gone; nothing reserves the room meanwhile. Stops after `maxCandidates` nodes that would work.
+ */
+export function findPreemption(
+  pod: PodInfo,
+  ctx: PlacementContext,
+  input: PreemptionInput,
+): Preemption | undefined {
+  const pool = ctx.pool;
+  if (!pool || ctx.podPool !== pool.name) return undefined;
+  const snapshot = snapshotFor(ctx, pool);
+  const maxCandidates = input.maxCandidates ?? Math.max(100, Math.ceil(snapshot.size / 10));
+  const preemptorPriority = input.priorityOf(pod);
+  const { rejected } = snapshot.scratch();
+  DEFAULT_POD_FILTERS.forEach((filter, f) => filter.filterAll(pod, snapshot, rejected, f + 1));
+  const empty = new Float64Array(SLOTS);
+  let best: Preemption | undefined;
+  let candidates = 0;
+  for (let i = 0; i < snapshot.size && candidates < maxCandidates; i++) {
+    // Only a node failing on resources alone can be helped, and only if the pod fits it when empty.
+    const mark = rejected[i] as number;
+    if (mark === BLOCKED || (mark !== 0 && DEFAULT_POD_FILTERS[mark - 1]?.failure !== 'unschedulable'))
+      continue;
+    if (!fitsCeilingsAt(empty, 0, snapshot.allocatable, i * SLOTS, pod.requests, pool.ceilings)) continue;
+    const found = victimsOn(pod, preemptorPriority, snapshot, i, ctx, input);
+    if (!found) continue;
+    candidates++;
+    if (!best || better(found, best)) best = found;
+  }
+  return best;
+}
+
+interface Candidate {
+  pod: PodInfo;
+  priority: number;
+  /** Largest share of the node's allocatable it requests: bigger victims first means fewer victims. */
+  share: number;
+  budgets: string[];
+}
+
+function victimsOn(
+  pod: PodInfo,
+  preemptorPriority: number,
+  snapshot: PoolSnapshot,
+  i: number,
+  ctx: PlacementContext,
+  input: PreemptionInput,
+): Preemption | undefined {
+  const name = snapshot.names[i] as string;
+  const o = i * SLOTS;
+  const allocatable = readVector(snapshot.allocatable, o);
+  const after = new Float64Array(SLOTS);
+  /**
+   * Whether the pod fits once `removed` is gone. On the Usage basis a victim's measured usage is not known
+   * per pod, so its requests stand in for what its eviction frees.
+   */
+  const fits = (removed: ResourceVector): boolean => {
+    after[0] = Math.max(0, (snapshot.used[o] as number) - removed.cpu);
+    after[1] = Math.max(0, (snapshot.used[o + 1] as number) - removed.memory);
+    after[2] = Math.max(0, (snapshot.used[o + 2] as number) - removed.ephemeralStorage);
+    after[3] = Math.max(0, (snapshot.used[o + 3] as number) - removed.network);
+    after[4] = Math.max(0, (snapshot.used[o + 4] as number) - removed.pods);
+    return fitsCeilingsAt(after, 0, snapshot.allocatable, o, pod.requests, snapshot.pool.ceilings);
+  };
+  const removed = zeroResources();
+  if (fits(removed)) {
+    return { node: name, victims: [], maxVictimPriority: -Infinity, victimPrioritySum: 0 };
+  }
+
+  // 1–2. Candidates, and whether evicting all of them would be enough.
+  const candidates: Candidate[] = [];
+  const all = zeroResources();
+  for (const key of ctx.model.podsOn(name)) {
+    const victim = ctx.model.pod(key);
+    if (!victim || victim.key === pod.key || victim.deleting || isTerminal(victim)) continue;
+    const priority = input.priorityOf(victim);
+    if (!(priority < preemptorPriority) || !input.movable(victim)) continue;
+    candidates.push({
+      pod: victim,
+      priority,
+      share: dominantShare(victim.requests, allocatable),
+      budgets: [],
+    });
+    addInto(all, victim.requests, 1);
+  }
+  if (candidates.length === 0 || !fits(all)) return undefined;
+  candidates.sort((a, b) => a.priority - b.priority || b.share - a.share || (a.pod.key < b.pod.key ? -1 : 1));
+
+  // 3. Greedy, within budgets.
+  const remaining = new Map<string, number>();
+  const taken: Candidate[] = [];
+  for (const candidate of candidates) {
+    if (fits(removed)) break;
+    candidate.budgets = budgetsOf(candidate.pod, input, remaining);
+    if (!candidate.budgets.every((b) => (remaining.get(b) as number) > 0)) continue;
+    for (const b of candidate.budgets) remaining.set(b, (remaining.get(b) as number) - 1);
+    addInto(removed, candidate.pod.requests, 1);
+    taken.push(candidate);
+  }
+  if (!fits(removed)) return undefined;
+
+  // 4. Reprieve what is not needed, last taken (highest priority, smallest) first.
+  for (let t = taken.length - 1; t >= 0; t--) {
+    const candidate = taken[t] as Candidate;
+    addInto(removed, candidate.pod.requests, -1);
+    if (fits(removed)) {
+      taken.splice(t, 1);
+    } else {
+      addInto(removed, candidate.pod.requests, 1);
+    }
+  }
+  let maxVictimPriority = -Infinity;
+  let victimPrioritySum = 0;
+  for (const c of taken) {
+    maxVictimPriority = Math.max(maxVictimPriority, c.priority);
+    victimPrioritySum += c.priority;
+  }
+  return { node: name, victims: taken.map((c) => c.pod), maxVictimPriority, victimPrioritySum };
+}
+
+/** The pod's budget names (PDBs and policies kept apart), registering each budget's allowance on first sight. */
+function budgetsOf(pod: PodInfo, input: PreemptionInput, remaining: Map<string, number>): string[] {
+  const names = new Set<string>();
+  for (const [prefix, list] of [
+    ['pdb', input.pdbs?.(pod) ?? []],
+    ['policy', input.policyBudgets?.(pod) ?? []],
+  ] as const) {
+    for (const budget of list) {
+      const name = `${prefix}:${budget.name}`;
+      names.add(name);
+      if (!remaining.has(name)) remaining.set(name, budget.disruptionsAllowed);
+    }
+  }
+  return [...names];
+}
+
+function better(a: Preemption, b: Preemption): boolean {
+  if (a.maxVictimPriority !== b.maxVictimPriority) return a.maxVictimPriority < b.maxVictimPriority;
+  if (a.victims.length !== b.victims.length) return a.victims.length < b.victims.length;
+  if (a.victimPrioritySum !== b.victimPrioritySum) return a.victimPrioritySum < b.victimPrioritySum;
+  return a.node < b.node;
+}
+
+function dominantShare(request: ResourceVector, allocatable: ResourceVector): number {
+  let share = 0;
+  for (const r of ['cpu', 'memory', 'ephemeralStorage', 'network'] as const) {
+    if (allocatable[r] > 0) share = Math.max(share, request[r] / allocatable[r]);
+  }
+  return share;
+}
+
+function addInto(target: ResourceVector, v: ResourceVector, sign: 1 | -1): void {
+  target.cpu += sign * v.cpu;
+  target.memory += sign * v.memory;
+  target.ephemeralStorage += sign * v.ephemeralStorage;
+  target.network += sign * v.network;
+  target.pods += sign * v.pods;
+}
+
+function readVector(slots: Float64Array, o: number): ResourceVector {
+  return {
+    cpu: slots[o] as number,
+    memory: slots[o + 1] as number,
+    ephemeralStorage: slots[o + 2] as number,
+    network: slots[o + 3] as number,
+    pods: slots[o + 4] as number,
+  };
+}
+
+/**
+ * A WorkloadPolicy's minAvailable as a disruption budget, the way the disruption controller computes a PDB:
+ * `healthy` matched pods minus minAvailable of `expected` (a percentage rounded up), never below 0.
+ */
+export function minAvailableBudget(
+  name: string,
+  minAvailable: IntOrPercent,
+  expected: number,
+  healthy: number,
+): DisruptionBudget {
+  const desired = scaledIntOrPercent(minAvailable, expected, 'up');
+  return { name, disruptionsAllowed: Math.max(0, healthy - desired) };
+}
