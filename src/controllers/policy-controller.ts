@@ -1,35 +1,20 @@
-import type { CustomObjectsApi } from '@kubernetes/client-node';
 import {
   parseWorkloadPolicy,
   WORKLOAD_POLICY_KIND,
   WORKLOAD_POLICY_PLURAL,
   type WorkloadPolicyStatus,
 } from '../api/index.js';
-import type { EventRecorder } from '../kube/event-recorder.js';
-import type { ClusterInformers, CustomObject } from '../kube/informers.js';
+import type { CustomObject } from '../kube/informers.js';
 import { objectKey } from '../kube/object-key.js';
 import type { ClusterModel } from '../model/cluster-model.js';
 import { mergeConditions } from '../model/conditions.js';
 import { computePolicyStatus, type PoolState } from '../model/policy-status.js';
 import { maxPriorityFor } from '../model/priority-limits.js';
-import type { Logger } from '../observability/logger.js';
-import type { ControllerMetrics } from '../observability/controller-metrics.js';
-import type { OperatorMetrics } from '../observability/metrics.js';
-import type { PoolIndex } from './pool-index.js';
 import type { QueuedController } from './queued-controller.js';
+import type { ControllerDeps } from './controller-deps.js';
 import { createStatusController, existingConditions, invalidSpecStatus } from './status-controller.js';
 
-export interface PolicyControllerDeps {
-  informers: ClusterInformers;
-  model: ClusterModel;
-  pools: PoolIndex;
-  customObjects: CustomObjectsApi;
-  events: EventRecorder;
-  logger: Logger;
-  metrics?: OperatorMetrics;
-  controllerMetrics?: ControllerMetrics;
-  now?: () => Date;
-}
+export type PolicyControllerDeps = ControllerDeps;
 
 /**
  * Keeps every WorkloadPolicy's status true: Ready when its pool exists and is valid (PoolNotFound,

@@ -1,33 +1,17 @@
-import type { CustomObjectsApi } from '@kubernetes/client-node';
 import {
   parseResourcePool,
   RESOURCE_POOL_KIND,
   RESOURCE_POOL_PLURAL,
   type ResourcePoolStatus,
 } from '../api/index.js';
-import type { EventRecorder } from '../kube/event-recorder.js';
-import type { ClusterInformers, CustomObject } from '../kube/informers.js';
-import type { ClusterModel } from '../model/cluster-model.js';
+import type { CustomObject } from '../kube/informers.js';
 import { mergeConditions } from '../model/conditions.js';
 import { computePoolStatus } from '../model/pool-status.js';
-import type { ControllerMetrics } from '../observability/controller-metrics.js';
-import type { Logger } from '../observability/logger.js';
-import type { OperatorMetrics } from '../observability/metrics.js';
-import type { PoolIndex } from './pool-index.js';
 import type { QueuedController } from './queued-controller.js';
+import type { ControllerDeps } from './controller-deps.js';
 import { createStatusController, existingConditions, invalidSpecStatus } from './status-controller.js';
 
-export interface PoolControllerDeps {
-  informers: ClusterInformers;
-  model: ClusterModel;
-  pools: PoolIndex;
-  customObjects: CustomObjectsApi;
-  events: EventRecorder;
-  logger: Logger;
-  metrics?: OperatorMetrics;
-  controllerMetrics?: ControllerMetrics;
-  now?: () => Date;
-}
+export type PoolControllerDeps = ControllerDeps;
 
 /**
  * Keeps every ResourcePool's status true: member nodes, capacity and requests per resource against the

@@ -1,0 +1,22 @@
+import type { CustomObjectsApi } from '@kubernetes/client-node';
+import type { EventRecorder } from '../kube/event-recorder.js';
+import type { ClusterInformers } from '../kube/informers.js';
+import type { ClusterModel } from '../model/cluster-model.js';
+import type { ControllerMetrics } from '../observability/controller-metrics.js';
+import type { Logger } from '../observability/logger.js';
+import type { OperatorMetrics } from '../observability/metrics.js';
+import type { PoolIndex } from './pool-index.js';
+
+/** What every Fulcrum controller is built from; `createOperator` makes one set and hands it to each. */
+export interface ControllerDeps {
+  informers: ClusterInformers;
+  model: ClusterModel;
+  pools: PoolIndex;
+  customObjects: CustomObjectsApi;
+  events: EventRecorder;
+  logger: Logger;
+  metrics?: OperatorMetrics;
+  controllerMetrics?: ControllerMetrics;
+  /** The clock for condition timestamps (tests pin it). */
+  now?: () => Date;
+}
