@@ -33,6 +33,7 @@ import {
   machine,
   mib,
   prng,
+  settledMemory,
   summarizeLatencies,
   table,
   type BenchResult,
@@ -264,6 +265,8 @@ export function runPlacement(args: BenchArgs): BenchResult {
   const metrics: Record<string, number> = {};
   let rss = 0;
   let heapUsed = 0;
+  let modelHeap = 0;
+  let modelRss = 0;
   let buildMs = 0;
 
   for (const size of sizes) {
@@ -271,6 +274,9 @@ export function runPlacement(args: BenchArgs): BenchResult {
     const buildStart = process.hrtime.bigint();
     const cluster = buildCluster(size, args.podsPerNode, rand);
     buildMs = Number(process.hrtime.bigint() - buildStart) / 1e6;
+    const settled = settledMemory(); // the model alone (earlier sizes are garbage by now)
+    modelHeap = settled.heapUsed;
+    modelRss = settled.rss;
     const pods = cluster.model.podCount;
     const snapshotTimes: number[] = [];
     for (const strategy of STRATEGIES) {
@@ -315,7 +321,7 @@ export function runPlacement(args: BenchArgs): BenchResult {
       latency: preemption.latency,
     });
     metrics[`nodes_${size}_preemption_p50_ms`] = round(preemption.latency.p50);
-    const memory = process.memoryUsage();
+    const memory = settledMemory();
     rss = Math.max(rss, memory.rss);
     heapUsed = Math.max(heapUsed, memory.heapUsed);
   }
@@ -341,7 +347,8 @@ export function runPlacement(args: BenchArgs): BenchResult {
     ),
   );
   console.log(
-    `\nmemory: rss ${mib(rss)} MiB, heap used ${mib(heapUsed)} MiB; model build at ${largest} nodes ${buildMs.toFixed(0)} ms`,
+    `\nmemory after GC: model of ${largest} nodes heap ${mib(modelHeap)} MiB, rss ${mib(modelRss)} MiB; ` +
+      `peak after a size's runs heap ${mib(heapUsed)} MiB, rss ${mib(rss)} MiB; model build ${buildMs.toFixed(0)} ms`,
   );
   return {
     suite: 'placement',
@@ -369,6 +376,8 @@ export function runPlacement(args: BenchArgs): BenchResult {
       own_snapshot_decision_p99_ms: metrics[`nodes_${largest}_own_snapshot_decision_p99_ms`] as number,
       rss_mib: mib(rss),
       heap_used_mib: mib(heapUsed),
+      model_heap_mib: mib(modelHeap),
+      model_rss_mib: mib(modelRss),
       model_build_ms: Math.round(buildMs),
       ...metrics,
     },

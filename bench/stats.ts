@@ -2,6 +2,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 /** The result every suite returns; main prints it as the last line of output. */
 export interface BenchResult {
@@ -29,6 +31,21 @@ export function summarizeLatencies(samplesMs: Float64Array): LatencySummary {
 }
 
 export const mib = (bytes: number): number => Math.round((bytes / 2 ** 20) * 10) / 10;
+
+let collect: (() => void) | undefined;
+
+/**
+ * Memory after a full garbage collection, so the figure is what the data holds rather than how much garbage
+ * the last phase left. Turns on --expose-gc at run time (the suites run without node flags).
+ */
+export function settledMemory(): NodeJS.MemoryUsage {
+  if (collect === undefined) {
+    setFlagsFromString('--expose-gc');
+    collect = runInNewContext('gc') as () => void;
+  }
+  collect();
+  return process.memoryUsage();
+}
 
 /** Deterministic PRNG (mulberry32): the same seed builds the same cluster. */
 export function prng(seed: number): () => number {

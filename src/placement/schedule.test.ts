@@ -494,6 +494,9 @@ describe('schedule: properties', () => {
               return;
             }
             counts.set(decision.node, (counts.get(decision.node) ?? 0) + 1);
+            // In name order, wrapping around: the i-th placement goes to the (i mod k)-th eligible name.
+            const cycle = names.filter((_, j) => eligible[j]).sort();
+            expect(decision.node).toBe(cycle[i % cycle.length]);
             assume(model, p, decision, { state, now: i });
           }
           const perEligible = names.filter((_, i) => eligible[i]).map((n) => counts.get(n) ?? 0);

@@ -87,6 +87,7 @@ function rank(
 ): RankResult {
   const { names, taints } = snapshot;
   const tiered = snapshot.anyPreferTaint;
+  const order = snapshot.nameOrderIfBuilt(); // integer name comparisons when available
   let best = -1;
   let bestTier = WORST_TIER;
   let bestScore = -Infinity;
@@ -100,7 +101,11 @@ function rank(
     if (
       tier < bestTier ||
       (tier === bestTier &&
-        (value > bestScore || (value === bestScore && (names[i] as string) < (names[best] as string))))
+        (value > bestScore ||
+          (value === bestScore &&
+            (order !== undefined
+              ? (order[i] as number) < (order[best] as number)
+              : (names[i] as string) < (names[best] as string)))))
     ) {
       best = i;
       bestTier = tier;

@@ -61,12 +61,26 @@ export const WeightedScore: ScorePlugin = {
 export const RoundRobinScore: ScorePlugin = {
   name: 'RoundRobin',
   scoreAll({ cursor }, nodes, rejected, scores) {
-    const names = nodes.names;
+    const { rank, sorted } = nodes.nameOrder();
+    // Nodes whose position in name order is at least `after` are named after the cursor.
+    const after = cursor === undefined ? 0 : countNotAfter(sorted, cursor);
     for (let i = 0; i < rejected.length; i++) {
-      if (rejected[i] === 0) scores[i] = cursor === undefined || (names[i] as string) > cursor ? 1 : 0;
+      if (rejected[i] === 0) scores[i] = (rank[i] as number) >= after ? 1 : 0;
     }
   },
 };
+
+/** How many of the sorted `names` are not after `cursor` (binary search). */
+function countNotAfter(names: readonly string[], cursor: string): number {
+  let low = 0;
+  let high = names.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((names[middle] as string) <= cursor) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
 
 export const SCORE_PLUGINS: Readonly<Record<AllocationStrategy, ScorePlugin>> = {
   LeastLoaded: LeastLoadedScore,

@@ -59,6 +59,7 @@ export class PoolSnapshot {
   /** Usage on the pool's basis, SLOTS per node; pods is the bound pod count. */
   readonly used: Float64Array;
   private indexByName: Map<string, number> | undefined;
+  private order: { rank: Int32Array; sorted: string[] } | undefined;
   private rejectedScratch: Uint8Array | undefined;
   private scoresScratch: Float64Array | undefined;
   private readonly labelColumns = new Map<string, LabelColumn>();
@@ -92,7 +93,11 @@ export class PoolSnapshot {
       read(n, name, info);
       n++;
     }
-    if (previous !== undefined) snapshot.carryLabelColumns(previous);
+    if (previous !== undefined) {
+      snapshot.carryLabelColumns(previous);
+      if (previous.order !== undefined && sameNames(previous.names, snapshot.names))
+        snapshot.order = previous.order;
+    }
     return snapshot;
   }
 
@@ -157,6 +162,29 @@ export class PoolSnapshot {
     return column;
   }
 
+  /**
+   * The members in name order: `rank[i]` is node i's position, `sorted` the names. Built on first use
+   * (O(n log n) string comparisons) and carried over by `take(input, previous)` while the members stay the
+   * same, so round-robin and name tie-breaks compare integers.
+   */
+  nameOrder(): { rank: Int32Array; sorted: readonly string[] } {
+    if (this.order === undefined) {
+      const names = this.names;
+      const indexes = names
+        .map((_, i) => i)
+        .sort((a, b) => ((names[a] as string) < (names[b] as string) ? -1 : 1));
+      const rank = new Int32Array(names.length);
+      indexes.forEach((i, position) => (rank[i] = position));
+      this.order = { rank, sorted: indexes.map((i) => names[i] as string) };
+    }
+    return this.order;
+  }
+
+  /** `nameOrder()` if something already built it, else undefined. */
+  nameOrderIfBuilt(): Int32Array | undefined {
+    return this.order?.rank;
+  }
+
   /** The node names as a column, for matchFields on metadata.name. */
   nameColumn(): LabelColumn {
     this.names_ ??= buildColumn(this.size, (i) => this.names[i]);
@@ -200,6 +228,12 @@ export class PoolSnapshot {
     used[o + 3] = (used[o + 3] as number) + sign * requests.network;
     used[o + 4] = (used[o + 4] as number) + sign * requests.pods;
   }
+}
+
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** `column` with node `i` set to `value`: in place when the value is already numbered, else rebuilt. */
