@@ -4,6 +4,9 @@ import { syncModelFromInformers } from '../controllers/model-sync.js';
 import { createPolicyController } from '../controllers/policy-controller.js';
 import { createPoolController } from '../controllers/pool-controller.js';
 import { PoolIndex } from '../controllers/pool-index.js';
+import { PolicyIndex } from '../controllers/policy-index.js';
+import { AssumedBindings } from '../controllers/scheduler/assumed-bindings.js';
+import { SchedulerController } from '../controllers/scheduler/scheduler-controller.js';
 import { EventRecorder } from '../kube/event-recorder.js';
 import { createClusterInformers, type ClusterInformers } from '../kube/informers.js';
 import { LeaderElector } from '../kube/leader-election.js';
@@ -13,6 +16,7 @@ import { ControllerMetrics } from '../observability/controller-metrics.js';
 import { HealthServer, informersNotWedged, informersSynced } from '../observability/health-server.js';
 import type { Logger } from '../observability/logger.js';
 import { OperatorMetrics } from '../observability/metrics.js';
+import { SchedulerMetrics } from '../observability/scheduler-metrics.js';
 import { buildInfo } from '../version.js';
 import { Manager } from './manager.js';
 
@@ -52,7 +56,8 @@ export function createOperator(options: OperatorOptions): Operator {
   const { kubeConfig, logger } = options;
   const informers = createClusterInformers(kubeConfig, { logger });
   const model = new ClusterModel();
-  syncModelFromInformers(informers, model);
+  const assumed = new AssumedBindings(() => Date.now());
+  syncModelFromInformers(informers, model, { podView: (pod) => assumed.view(pod) });
   const pools = new PoolIndex(informers.resourcePools, informers.nodes, model);
   const metrics = new OperatorMetrics(
     new Registry(),
@@ -73,8 +78,25 @@ export function createOperator(options: OperatorOptions): Operator {
     readiness: { informers: informersSynced(informers.all()) },
     logger,
   });
+  const scheduler = new SchedulerController({
+    informers,
+    model,
+    pools,
+    policies: new PolicyIndex(informers.workloadPolicies),
+    assumed,
+    core: kubeConfig.makeApiClient(CoreV1Api),
+    events,
+    logger: logger.child({ controller: 'scheduler' }),
+    metrics: new SchedulerMetrics(metrics.registry),
+  });
   const manager = new Manager({ logger, leaderElector: elector });
-  manager.add(...informers.all(), health, createPoolController(deps), createPolicyController(deps));
+  manager.add(
+    ...informers.all(),
+    health,
+    createPoolController(deps),
+    createPolicyController(deps),
+    scheduler,
+  );
   return {
     manager,
     informers,

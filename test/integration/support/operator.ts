@@ -6,7 +6,7 @@ import * as k8s from '@kubernetes/client-node';
 import { GROUP, VERSION } from '../../../src/api/group.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import { createOperator, type Operator } from '../../../src/runtime/operator.js';
-import { clusterScript, eventually } from './cluster.js';
+import { clusterScript, eventually, kubectl } from './cluster.js';
 
 export interface RunningOperator {
   operator: Operator;
@@ -62,5 +62,32 @@ export async function addNode(
     options.memory,
     '--labels',
     labels,
+  ]);
+}
+
+/** Adds many kwok nodes without waiting for each, then waits until all are Ready. */
+export async function addNodes(
+  nodes: ReadonlyArray<{ name: string; cpu: string; memory: string; labels: Record<string, string> }>,
+): Promise<void> {
+  for (const node of nodes) {
+    const labels = Object.entries(node.labels)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',');
+    await clusterScript('add-node.sh', [
+      node.name,
+      '--cpu',
+      node.cpu,
+      '--memory',
+      node.memory,
+      '--labels',
+      labels,
+      '--no-wait',
+    ]);
+  }
+  await kubectl([
+    'wait',
+    '--for=condition=Ready',
+    '--timeout=90s',
+    ...nodes.map((node) => `node/${node.name}`),
   ]);
 }

@@ -1,0 +1,250 @@
+/**
+ * Fulcrum's scheduler on the real control plane: 22 simulated nodes in three pools (LeastLoaded, BinPack,
+ * RoundRobin), Deployments with `schedulerName: fulcrum` placed by each pool's strategy within its ceilings,
+ * and pods that cannot fit left Pending with a kube-scheduler style reason.
+ */
+import * as k8s from '@kubernetes/client-node';
+import { GROUP, RESOURCE_POOL_PLURAL, VERSION, WORKLOAD_POLICY_PLURAL } from '../../../src/api/group.js';
+import { installCrds, uniqueName } from '../api/fulcrum-api.js';
+import { createTestNamespace, eventually, testKubeConfig } from '../support/cluster.js';
+import { addNodes, startOperator, type RunningOperator } from '../support/operator.js';
+
+const kc = testKubeConfig();
+const core = kc.makeApiClient(k8s.CoreV1Api);
+const apps = kc.makeApiClient(k8s.AppsV1Api);
+const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+const id = uniqueName('sched');
+const pools = {
+  spread: { name: `${id}-spread`, strategy: 'LeastLoaded', nodes: 12 },
+  pack: { name: `${id}-pack`, strategy: 'BinPack', nodes: 6 },
+  cycle: { name: `${id}-cycle`, strategy: 'RoundRobin', nodes: 4 },
+} as const;
+const nodeNames = Object.values(pools).flatMap((p) =>
+  Array.from({ length: p.nodes }, (_, i) => `${p.name}-n${i}`),
+);
+let running: RunningOperator;
+let namespace: { name: string; remove: () => Promise<void> };
+
+beforeAll(async () => {
+  await installCrds(kc);
+  namespace = await createTestNamespace(kc, 'scheduler');
+  await addNodes(
+    Object.values(pools).flatMap((p) =>
+      Array.from({ length: p.nodes }, (_, i) => ({
+        name: `${p.name}-n${i}`,
+        cpu: '4',
+        memory: '8Gi',
+        labels: { 'fulcrum.io/pool': p.name },
+      })),
+    ),
+  );
+  for (const pool of Object.values(pools)) {
+    await custom.createClusterCustomObject({
+      group: GROUP,
+      version: VERSION,
+      plural: RESOURCE_POOL_PLURAL,
+      body: {
+        apiVersion: `${GROUP}/${VERSION}`,
+        kind: 'ResourcePool',
+        metadata: { name: pool.name },
+        spec: {
+          nodeSelector: { matchLabels: { 'fulcrum.io/pool': pool.name } },
+          allocation: { strategy: pool.strategy, basis: 'Requests' },
+        },
+      },
+    });
+  }
+  running = await startOperator(kc);
+}, 180_000);
+
+afterAll(async () => {
+  await running?.stop();
+  await namespace?.remove();
+  for (const name of nodeNames) await core.deleteNode({ name }).catch(() => undefined);
+  for (const pool of Object.values(pools)) {
+    await custom
+      .deleteClusterCustomObject({
+        group: GROUP,
+        version: VERSION,
+        plural: RESOURCE_POOL_PLURAL,
+        name: pool.name,
+      })
+      .catch(() => undefined);
+  }
+});
+
+interface Workload {
+  name: string;
+  replicas: number;
+  cpu: string;
+  labels: Record<string, string>;
+}
+
+async function createDeployment(w: Workload): Promise<void> {
+  await apps.createNamespacedDeployment({
+    namespace: namespace.name,
+    body: {
+      metadata: { name: w.name },
+      spec: {
+        replicas: w.replicas,
+        selector: { matchLabels: { app: w.name } },
+        template: {
+          metadata: { labels: { app: w.name, ...w.labels } },
+          spec: {
+            schedulerName: 'fulcrum',
+            containers: [
+              {
+                name: 'app',
+                image: 'registry.invalid/app',
+                resources: { requests: { cpu: w.cpu, memory: '256Mi' } },
+              },
+            ],
+          },
+        },
+      },
+    },
+  });
+}
+
+async function podsOf(app: string): Promise<k8s.V1Pod[]> {
+  const list = await core.listNamespacedPod({ namespace: namespace.name, labelSelector: `app=${app}` });
+  return list.items.filter((p) => !p.metadata?.deletionTimestamp);
+}
+
+/** Waits until `replicas` pods of `app` are bound, and returns how many landed on each node. */
+async function boundPods(app: string, replicas: number): Promise<Map<string, number>> {
+  return eventually(
+    `${replicas} pods of ${app} bound`,
+    async () => {
+      const pods = await podsOf(app);
+      if (pods.length !== replicas || pods.some((p) => !p.spec?.nodeName)) return undefined;
+      const perNode = new Map<string, number>();
+      for (const pod of pods) perNode.set(pod.spec!.nodeName!, (perNode.get(pod.spec!.nodeName!) ?? 0) + 1);
+      return perNode;
+    },
+    60_000,
+  );
+}
+
+function membersOf(pool: { name: string; nodes: number }): string[] {
+  return Array.from({ length: pool.nodes }, (_, i) => `${pool.name}-n${i}`);
+}
+
+test('LeastLoaded spreads a Deployment evenly over its pool and nowhere else', async () => {
+  await createDeployment({
+    name: 'spread',
+    replicas: 24,
+    cpu: '500m',
+    labels: { 'fulcrum.io/pool': pools.spread.name },
+  });
+  const perNode = await boundPods('spread', 24);
+  expect([...perNode.keys()].sort()).toEqual(membersOf(pools.spread).sort());
+  // 12 equal nodes, equal pods: least-loaded gives each node exactly two.
+  expect([...perNode.values()]).toEqual(Array(12).fill(2));
+  const pods = await podsOf('spread');
+  expect(pods.every((p) => p.spec?.schedulerName === 'fulcrum')).toBe(true);
+});
+
+test('BinPack fills the fewest nodes, up to the 80% cpu ceiling and not past it', async () => {
+  // 1 CPU each on 4-CPU nodes with an 80% ceiling (3.2 CPU): three per node, on three nodes.
+  await createDeployment({
+    name: 'pack',
+    replicas: 9,
+    cpu: '1',
+    labels: { 'fulcrum.io/pool': pools.pack.name },
+  });
+  const perNode = await boundPods('pack', 9);
+  expect([...perNode.values()]).toEqual([3, 3, 3]);
+  for (const node of perNode.keys()) expect(membersOf(pools.pack)).toContain(node);
+});
+
+test('RoundRobin, with the pool named by a WorkloadPolicy, cycles through every node in turn', async () => {
+  await custom.createNamespacedCustomObject({
+    group: GROUP,
+    version: VERSION,
+    plural: WORKLOAD_POLICY_PLURAL,
+    namespace: namespace.name,
+    body: {
+      apiVersion: `${GROUP}/${VERSION}`,
+      kind: 'WorkloadPolicy',
+      metadata: { name: 'cycle' },
+      spec: { selector: { matchLabels: { app: 'cycle' } }, pool: pools.cycle.name, priority: 100 },
+    },
+  });
+  await eventually('policy in the operator cache', () =>
+    running.operator.informers.workloadPolicies.get(`${namespace.name}/cycle`) ? true : undefined,
+  );
+  await createDeployment({ name: 'cycle', replicas: 8, cpu: '100m', labels: {} });
+  const perNode = await boundPods('cycle', 8);
+  expect([...perNode.keys()].sort()).toEqual(membersOf(pools.cycle).sort());
+  expect([...perNode.values()]).toEqual([2, 2, 2, 2]);
+});
+
+async function unschedulableCondition(name: string): Promise<k8s.V1PodCondition> {
+  return eventually(
+    `PodScheduled=False on ${name}`,
+    async () => {
+      const pod = await core.readNamespacedPod({ namespace: namespace.name, name });
+      const condition = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
+      return condition?.status === 'False' ? condition : undefined;
+    },
+    30_000,
+  );
+}
+
+async function createPod(name: string, cpu: string, labels: Record<string, string>): Promise<void> {
+  await core.createNamespacedPod({
+    namespace: namespace.name,
+    body: {
+      metadata: { name, labels },
+      spec: {
+        schedulerName: 'fulcrum',
+        containers: [{ name: 'app', image: 'registry.invalid/app', resources: { requests: { cpu } } }],
+      },
+    },
+  });
+}
+
+test('a pod over every ceiling stays Pending with the reason, as a condition and an Event', async () => {
+  await createPod('too-big', '3500m', { 'fulcrum.io/pool': pools.pack.name });
+  const condition = await unschedulableCondition('too-big');
+  expect(condition.reason).toBe('Unschedulable');
+  expect(condition.message).toMatch(/^0\/\d+ nodes are available: /);
+  expect(condition.message).toContain('6 over cpu ceiling 80%');
+  expect(condition.message).toMatch(/\d+ not in pool /);
+  const events = await eventually('FailedScheduling event', async () => {
+    const list = await core.listNamespacedEvent({
+      namespace: namespace.name,
+      fieldSelector: 'involvedObject.name=too-big,reason=FailedScheduling',
+    });
+    return list.items.length > 0 ? list.items : undefined;
+  });
+  expect(events[0]?.message).toContain('over cpu ceiling 80%');
+  const pod = await core.readNamespacedPod({ namespace: namespace.name, name: 'too-big' });
+  expect(pod.spec?.nodeName).toBeUndefined();
+  await core.deleteNamespacedPod({ namespace: namespace.name, name: 'too-big' });
+});
+
+test('a pod that names no pool is told so, and one naming a missing pool too', async () => {
+  await createPod('no-pool', '100m', {});
+  expect((await unschedulableCondition('no-pool')).message).toBe(
+    'pod names no pool: add a WorkloadPolicy or the fulcrum.io/pool label',
+  );
+  await createPod('ghost-pool', '100m', { 'fulcrum.io/pool': `${id}-ghost` });
+  expect((await unschedulableCondition('ghost-pool')).message).toContain(`${id}-ghost, which does not exist`);
+});
+
+test('a pending pod is placed as soon as room appears (a node joins its pool)', async () => {
+  await createPod('waits', '5', { 'fulcrum.io/pool': pools.pack.name });
+  await unschedulableCondition('waits');
+  // 5 CPU is over every 4-CPU node's 80% ceiling, within an 8-CPU node's.
+  const name = `${pools.pack.name}-late`;
+  nodeNames.push(name);
+  await addNodes([{ name, cpu: '8', memory: '8Gi', labels: { 'fulcrum.io/pool': pools.pack.name } }]);
+  const bound = await eventually(
+    'waits bound',
+    async () => (await core.readNamespacedPod({ namespace: namespace.name, name: 'waits' })).spec?.nodeName,
+    30_000,
+  );
+  expect(bound).toBe(name);
+});
