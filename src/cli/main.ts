@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 /**
- * `fulcrum run | version`: the operator's command line. Everything it starts is built by
+ * `fulcrum run | simulate | version`: the operator's command line. Everything it starts is built by
  * `createOperator`; this file only turns flags into options.
  */
 import { runCommand } from './run-command.js';
+import { simulateCommand } from './simulate-command.js';
 import { versionCommand } from './version-command.js';
 
 const USAGE = `Usage: fulcrum <command> [flags]
 
 Commands:
   run       run the operator against a cluster (kubeconfig, or in-cluster config)
+  simulate  dry-run placement of pending pods on a cluster snapshot (kubeconfig or YAML file)
   version   print the version
 
 Run 'fulcrum <command> --help' for its flags.`;
@@ -19,6 +21,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'run':
       return runCommand(rest);
+    case 'simulate':
+      return simulateCommand(rest);
     case 'version':
       return versionCommand(rest);
     case undefined:

@@ -1,0 +1,156 @@
+/**
+ * The install manifests — deploy/operator (kustomize) and the Helm chart — are accepted by the real API
+ * server (server-side dry run: admission, schema validation, RBAC escalation checks), and the operator's pods
+ * pass the restricted Pod Security Standard that its namespace enforces.
+ */
+import { resolve } from 'node:path';
+import { kubectl, repoRoot } from '../support/cluster.js';
+import {
+  CHART,
+  helm,
+  helmBinary,
+  kustomizeOperator,
+  OPERATOR_NAMESPACE,
+  parseManifests,
+} from './install-support.js';
+import { installCrds } from '../api/fulcrum-api.js';
+import { testKubeConfig } from '../support/cluster.js';
+
+const kc = testKubeConfig();
+const HELM = helmBinary();
+
+/** Server-side dry run of `manifests`; returns kubectl's stderr (warnings). */
+async function dryRunApply(manifests: string): Promise<{ stdout: string; stderr: string }> {
+  return kubectl(
+    [
+      'apply',
+      '--server-side',
+      '--force-conflicts',
+      '--field-manager=fulcrum-install-tests',
+      '--dry-run=server',
+      '-f',
+      '-',
+    ],
+    manifests,
+  );
+}
+
+beforeAll(async () => {
+  await installCrds(kc);
+  // A server-side dry run of namespaced objects needs their namespace to exist.
+  await kubectl([
+    'apply',
+    '--server-side',
+    '--field-manager=fulcrum-install-tests',
+    '-f',
+    resolve(repoRoot, 'deploy/operator/namespace.yaml'),
+  ]);
+});
+
+describe('deploy/operator', () => {
+  test('kubectl apply --dry-run=server -k accepts every object, with no Pod Security warning', async () => {
+    const { stdout, stderr } = await kubectl([
+      'apply',
+      '--dry-run=server',
+      '-k',
+      resolve(repoRoot, 'deploy/operator'),
+    ]);
+    const applied = stdout.trim().split('\n');
+    expect(applied).toHaveLength((await kustomizeOperator()).length);
+    expect(applied.every((line) => line.endsWith('(server dry run)'))).toBe(true);
+    expect(stderr).not.toMatch(/PodSecurity|violate/);
+  });
+
+  test('the operator runs two replicas with leader election and a hardened container', async () => {
+    const deployment = (await kustomizeOperator()).find((m) => m.kind === 'Deployment') as unknown as {
+      spec: {
+        replicas: number;
+        template: { spec: { securityContext: object; containers: Array<Record<string, unknown>> } };
+      };
+    };
+    const container = deployment.spec.template.spec.containers[0]!;
+    expect(deployment.spec.replicas).toBe(2);
+    expect(container.args).toContain('--leader-elect=true');
+    expect(container.securityContext).toMatchObject({
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      runAsNonRoot: true,
+      capabilities: { drop: ['ALL'] },
+    });
+    expect(deployment.spec.template.spec.securityContext).toMatchObject({
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+  });
+});
+
+const helmTest = HELM ? test : test.skip;
+if (!HELM) console.warn('helm is not built: chart tests skipped (run test/cluster/build-helm.sh)');
+
+describe('charts/fulcrum', () => {
+  helmTest('helm lint --strict passes', async () => {
+    const { stdout } = await helm(HELM!, ['lint', '--strict', CHART]);
+    expect(stdout).toContain('1 chart(s) linted, 0 chart(s) failed');
+  });
+
+  helmTest(
+    'helm template | kubectl apply --dry-run=server accepts every object, with no Pod Security warning',
+    async () => {
+      const { stdout: rendered } = await helm(HELM!, [
+        'template',
+        'fulcrum',
+        CHART,
+        '--namespace',
+        OPERATOR_NAMESPACE,
+        '--set',
+        'podDisruptionBudget.enabled=true',
+      ]);
+      const { stdout, stderr } = await dryRunApply(rendered);
+      expect(stdout.trim().split('\n')).toHaveLength(parseManifests(rendered).length);
+      expect(stderr).not.toMatch(/PodSecurity|violate/);
+    },
+  );
+
+  helmTest(
+    'the chart installs the CRDs of crds/ unchanged, kept on uninstall, and only when crds.enabled',
+    async () => {
+      const render = async (...set: string[]) =>
+        parseManifests(
+          (await helm(HELM!, ['template', 'fulcrum', CHART, ...set.flatMap((s) => ['--set', s])])).stdout,
+        ).filter((m) => m.kind === 'CustomResourceDefinition');
+      // crds/ as kubectl reads it (YAML 1.1, as Helm reads the chart): what `kubectl apply -f crds/` installs.
+      const committed = parseManifests(
+        (await kubectl(['create', '--dry-run=client', '-o', 'yaml', '-f', resolve(repoRoot, 'crds')])).stdout,
+      );
+      const charted = await render();
+      expect(charted.map((c) => c.spec)).toEqual(committed.map((c) => c.spec));
+      expect(charted.map((c) => c.metadata.annotations?.['helm.sh/resource-policy'])).toEqual([
+        'keep',
+        'keep',
+      ]);
+      expect(await render('crds.enabled=false')).toEqual([]);
+      expect(
+        (await render('crds.keep=false')).map((c) => c.metadata.annotations?.['helm.sh/resource-policy']),
+      ).toEqual([undefined, undefined]);
+    },
+  );
+
+  helmTest('ServiceMonitor and PodDisruptionBudget are opt-in', async () => {
+    const kinds = async (...set: string[]) =>
+      parseManifests(
+        (await helm(HELM!, ['template', 'fulcrum', CHART, ...set.flatMap((s) => ['--set', s])])).stdout,
+      ).map((m) => m.kind);
+    expect(await kinds()).not.toEqual(expect.arrayContaining(['ServiceMonitor']));
+    expect(await kinds()).not.toEqual(expect.arrayContaining(['PodDisruptionBudget']));
+    expect(await kinds('serviceMonitor.enabled=true', 'podDisruptionBudget.enabled=true')).toEqual(
+      expect.arrayContaining(['ServiceMonitor', 'PodDisruptionBudget']),
+    );
+  });
+
+  helmTest('values.schema.json refuses a bad value, naming it', async () => {
+    await expect(helm(HELM!, ['template', 'fulcrum', CHART, '--set', 'logFormat=xml'])).rejects.toMatchObject(
+      {
+        stderr: expect.stringContaining("at '/logFormat'"),
+      },
+    );
+  });
+});
