@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { fulcrumCrds, renderCrdYaml } from './fulcrum-crds.js';
 
 // The committed CRDs are generated; this fails when someone changes a zod schema without running `make crds`
@@ -11,6 +12,13 @@ describe('crds/ matches the zod schemas', () => {
 });
 
 describe('fulcrumCrds', () => {
+  it('reads back identically as YAML 1.1, as kubectl and Helm read it (Off stays a string)', () => {
+    for (const { crd } of fulcrumCrds()) {
+      const asKubectlReadsIt = parse(renderCrdYaml(crd), { version: '1.1' }) as unknown;
+      expect(asKubectlReadsIt).toEqual(JSON.parse(JSON.stringify(crd)));
+    }
+  });
+
   it('names each CRD <plural>.<group>, with the status subresource and one storage version', () => {
     for (const { crd } of fulcrumCrds()) {
       expect(crd.metadata.name).toBe(`${crd.spec.names.plural}.${crd.spec.group}`);

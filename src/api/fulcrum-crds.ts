@@ -136,5 +136,6 @@ const HEADER =
 
 /** The YAML committed for `crd`; stable for a given schema (no line folding, fixed key order). */
 export function renderCrdYaml(crd: CustomResourceDefinition): string {
-  return HEADER + stringify(crd, { lineWidth: 0 });
+  // YAML 1.1, as kubectl and Helm read it: words like Off and yes are quoted, or they would load as booleans.
+  return HEADER + stringify(crd, { lineWidth: 0, version: '1.1' });
 }

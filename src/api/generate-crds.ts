@@ -18,22 +18,27 @@ function repositoryRoot(): string {
   return dir;
 }
 
+/** Where the CRDs are written: for `kubectl apply -f crds/`, and the copy the Helm chart renders. */
+const CRD_DIRS = ['crds', 'charts/fulcrum/files/crds'];
+
 function main(args: string[]): number {
   const check = args.includes('--check');
-  const crdDir = resolve(repositoryRoot(), 'crds');
   let stale = 0;
-  mkdirSync(crdDir, { recursive: true });
-  for (const { fileName, crd } of fulcrumCrds()) {
-    const path = join(crdDir, fileName);
-    const wanted = renderCrdYaml(crd);
-    const current = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
-    if (current === wanted) continue;
-    if (check) {
-      console.error(`crds/${fileName} is out of date: run \`make crds\``);
-      stale += 1;
-    } else {
-      writeFileSync(path, wanted);
-      process.stdout.write(`wrote crds/${fileName}\n`);
+  for (const dir of CRD_DIRS) {
+    const crdDir = resolve(repositoryRoot(), dir);
+    mkdirSync(crdDir, { recursive: true });
+    for (const { fileName, crd } of fulcrumCrds()) {
+      const path = join(crdDir, fileName);
+      const wanted = renderCrdYaml(crd);
+      const current = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+      if (current === wanted) continue;
+      if (check) {
+        console.error(`${dir}/${fileName} is out of date: run \`make crds\``);
+        stale += 1;
+      } else {
+        writeFileSync(path, wanted);
+        process.stdout.write(`wrote ${dir}/${fileName}\n`);
+      }
     }
   }
   return stale === 0 ? 0 : 1;
