@@ -8,12 +8,14 @@ import { dirname } from 'node:path';
 import { parseBenchArgs, USAGE, type BenchArgs } from './args.js';
 import { runFailoverPlan } from './failover-plan.js';
 import { runPlacement } from './placement.js';
+import { runSchedulerVsKube } from './scheduler-vs-kube.js';
 import type { BenchResult } from './stats.js';
 
 /** Suites by name. Add one here and it joins `all`. */
 const SUITES: Record<string, (args: BenchArgs) => BenchResult | Promise<BenchResult>> = {
   placement: runPlacement,
   'failover-plan': runFailoverPlan,
+  'scheduler-vs-kube': runSchedulerVsKube,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

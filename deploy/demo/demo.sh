@@ -40,9 +40,25 @@ step "Applying the examples (deploy/examples/)"
 kubectl apply -f deploy/examples/namespace-checkout.yaml
 kubectl apply -f deploy/examples/
 
-step "Running workloads: checkout (6 x 1 CPU) in general, a batch job (8 x 2 CPU) in batch"
+step "Fulcrum places workloads (schedulerName: fulcrum): checkout (6 x 1 CPU) spread over general, batch (8 x 2 CPU) packed"
 kubectl apply -f deploy/demo/workloads.yaml
 kubectl -n checkout rollout status deployment/checkout --timeout=60s
+kubectl rollout status deployment/batch-worker --timeout=60s
+echo "Pods per node (general spreads them, LeastLoaded; batch packs them, BinPack, under its 90% CPU ceiling):"
+kubectl get pods -A -l 'app in (checkout,batch-worker)' -o jsonpath='{range .items[*]}{.metadata.labels.app}{" "}{.spec.nodeName}{"\n"}{end}' |
+  sort | uniq -c
+echo "Fulcrum's Scheduled events:"
+kubectl get events -n checkout --field-selector reason=Scheduled -o custom-columns=POD:.involvedObject.name,MESSAGE:.message | head -4
+
+step "A pod no batch node can take within the ceilings stays Pending, and Fulcrum says why"
+kubectl apply -f deploy/demo/too-big.yaml
+for _ in $(seq 1 25); do
+  reason="$(kubectl get pod too-big -o jsonpath='{.status.conditions[?(@.type=="PodScheduled")].message}')"
+  [[ -n "${reason}" ]] && break
+  sleep 0.2
+done
+kubectl get pod too-big
+echo "PodScheduled: ${reason}"
 
 step "Pools, as Fulcrum reports them (watching for 10 s)"
 for _ in 1 2 3 4 5; do

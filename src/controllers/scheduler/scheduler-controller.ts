@@ -258,7 +258,9 @@ export class SchedulerController implements Runnable {
     const queue = this.queue;
     if (!queue) return;
     const pod = podInfoFromPod(object);
-    if (!this.waitsForUs(pod)) {
+    // A pod with scheduling gates is not ready to be placed by any scheduler until they are all removed.
+    const gated = (object.spec?.schedulingGates?.length ?? 0) > 0;
+    if (gated || !this.waitsForUs(pod)) {
       queue.remove(pod.key);
       return;
     }

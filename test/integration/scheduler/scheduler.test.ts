@@ -248,3 +248,35 @@ test('a pending pod is placed as soon as room appears (a node joins its pool)', 
   );
   expect(bound).toBe(name);
 });
+
+test('a pod with scheduling gates waits until they are removed', async () => {
+  await core.createNamespacedPod({
+    namespace: namespace.name,
+    body: {
+      metadata: { name: 'gated', labels: { 'fulcrum.io/pool': pools.cycle.name } },
+      spec: {
+        schedulerName: 'fulcrum',
+        schedulingGates: [{ name: 'example.com/wait' }],
+        containers: [{ name: 'app', image: 'registry.invalid/app', resources: { requests: { cpu: '10m' } } }],
+      },
+    },
+  });
+  // A pod created after it is placed; the gated one must still be unbound then.
+  await createPod('after-gated', '10m', { 'fulcrum.io/pool': pools.cycle.name });
+  await eventually(
+    'after-gated bound',
+    async () =>
+      (await core.readNamespacedPod({ namespace: namespace.name, name: 'after-gated' })).spec?.nodeName,
+  );
+  const gated = await core.readNamespacedPod({ namespace: namespace.name, name: 'gated' });
+  expect(gated.spec?.nodeName).toBeUndefined();
+  await core.patchNamespacedPod(
+    { namespace: namespace.name, name: 'gated', body: [{ op: 'remove', path: '/spec/schedulingGates' }] },
+    k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.JsonPatch),
+  );
+  const node = await eventually(
+    'gated bound once ungated',
+    async () => (await core.readNamespacedPod({ namespace: namespace.name, name: 'gated' })).spec?.nodeName,
+  );
+  expect(membersOf(pools.cycle)).toContain(node);
+});
