@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import { parseBenchArgs, USAGE, type BenchArgs } from './args.js';
 import { runFailoverPlan } from './failover-plan.js';
 import { runPlacement } from './placement.js';
+import { runRebalance } from './rebalance.js';
 import { runSchedulerVsKube } from './scheduler-vs-kube.js';
 import type { BenchResult } from './stats.js';
 
@@ -15,6 +16,7 @@ import type { BenchResult } from './stats.js';
 const SUITES: Record<string, (args: BenchArgs) => BenchResult | Promise<BenchResult>> = {
   placement: runPlacement,
   'failover-plan': runFailoverPlan,
+  rebalance: runRebalance,
   'scheduler-vs-kube': runSchedulerVsKube,
 };
 

@@ -1,0 +1,78 @@
+/**
+ * The eviction budgets of one planning cycle: per cycle, per source node, per namespace, and per disruption
+ * budget (PodDisruptionBudgets and WorkloadPolicy minAvailable, each a shared allowance). `check` says which
+ * one a pod would exceed; `spend` charges every one of them at once, so no budget is ever exceeded.
+ */
+import type { PodInfo } from '../model/pod-info.js';
+import type { RebalanceSettings } from './settings.js';
+import type { PodFacts, SkipReason } from './types.js';
+
+export type BudgetVerdict =
+  { ok: true; budgets: string[] } | { ok: false; reason: SkipReason; detail: string };
+
+export class EvictionBudgets {
+  private cycle = 0;
+  private readonly perNode = new Map<string, number>();
+  private readonly perNamespace = new Map<string, number>();
+  /** Remaining allowance per disruption budget, registered when first seen. */
+  private readonly disruptions = new Map<string, number>();
+
+  constructor(
+    private readonly settings: Pick<
+      RebalanceSettings,
+      'maxEvictionsPerCycle' | 'maxEvictionsPerNode' | 'maxEvictionsPerNamespace'
+    >,
+    private readonly facts: Pick<PodFacts, 'pdbs' | 'policyBudgets'>,
+  ) {}
+
+  /** No more evictions are possible this cycle. */
+  get exhausted(): boolean {
+    return this.cycle >= this.settings.maxEvictionsPerCycle;
+  }
+
+  /** Whether `node` may lose another pod this cycle. */
+  nodeAllows(node: string): boolean {
+    return (this.perNode.get(node) ?? 0) < this.settings.maxEvictionsPerNode;
+  }
+
+  /** Whether evicting `pod` from `node` fits every budget; the budget names it draws on when it does. */
+  check(pod: PodInfo, node: string): BudgetVerdict {
+    if (this.exhausted)
+      return { ok: false, reason: 'CycleBudget', detail: `${this.settings.maxEvictionsPerCycle} per cycle` };
+    if (!this.nodeAllows(node))
+      return { ok: false, reason: 'NodeBudget', detail: `${this.settings.maxEvictionsPerNode} per node` };
+    if ((this.perNamespace.get(pod.namespace) ?? 0) >= this.settings.maxEvictionsPerNamespace)
+      return {
+        ok: false,
+        reason: 'NamespaceBudget',
+        detail: `${this.settings.maxEvictionsPerNamespace} per namespace in ${pod.namespace}`,
+      };
+    const budgets = this.budgetsOf(pod);
+    const spent = budgets.find((name) => (this.disruptions.get(name) as number) <= 0);
+    if (spent !== undefined) return { ok: false, reason: 'DisruptionBudget', detail: spent };
+    return { ok: true, budgets };
+  }
+
+  /** Charges an eviction that `check` allowed. */
+  spend(pod: PodInfo, node: string, budgets: readonly string[]): void {
+    this.cycle++;
+    this.perNode.set(node, (this.perNode.get(node) ?? 0) + 1);
+    this.perNamespace.set(pod.namespace, (this.perNamespace.get(pod.namespace) ?? 0) + 1);
+    for (const name of budgets) this.disruptions.set(name, (this.disruptions.get(name) as number) - 1);
+  }
+
+  private budgetsOf(pod: PodInfo): string[] {
+    const names: string[] = [];
+    for (const [prefix, list] of [
+      ['pdb', this.facts.pdbs?.(pod) ?? []],
+      ['policy', this.facts.policyBudgets?.(pod) ?? []],
+    ] as const) {
+      for (const budget of list) {
+        const name = `${prefix}:${budget.name}`;
+        if (!this.disruptions.has(name)) this.disruptions.set(name, Math.max(0, budget.disruptionsAllowed));
+        if (!names.includes(name)) names.push(name);
+      }
+    }
+    return names;
+  }
+}

@@ -1,0 +1,430 @@
+/**
+ * The rebalance planner: one pool, one interval, as a pure function (DESIGN.md sections 3–4). Reads as a
+ * pipeline, after descheduler's LowNodeUtilization:
+ *
+ *  1. Mode Off: plan nothing but lifting the hot taints. Stale metrics (Usage or Max basis): plan nothing,
+ *     keep every node's heat and taint as they are, and say so in the conditions.
+ *  2. Snapshot the pool (or use the caller's) and read every schedulable node's weighted load on the pool's
+ *     basis, with the helpers placement ranks by: one load signal for both.
+ *  3. Classify with hysteresis (hot-classifier.ts): heat in, heat out.
+ *  4. Taint hot nodes `fulcrum.io/hot:PreferNoSchedule`, untaint the others that carry it.
+ *  5. Block hot and breaching nodes as destinations, then walk hot nodes hottest first. On each, take
+ *     candidates in eviction order (victims.ts); the first one within every budget (eviction-budgets.ts)
+ *     that has a destination (destination.ts) is moved: the move is accounted on the snapshot, so later
+ *     decisions see it. Stop on a node when it is cool or its budget is spent; stop when the cycle's is.
+ *  6. Restore the caller's snapshot, and build the status fragment.
+ *
+ * Guarantees (property-tested): no move takes its destination over a ceiling, no budget is exceeded, a pod
+ * is moved only if every pod before it in eviction order on that node was ineligible, over a budget or
+ * without a destination, and a pool without hot nodes gets no eviction.
+ *
+ * Cost: O(pool nodes) for loads and classification, O(hot + breaching nodes) to block them, O(pods on the
+ * hot nodes visited) for candidates, and one placement decision per candidate tried — bounded, since every
+ * hot node stops at its first successful move when maxEvictionsPerNode is 1 (the default).
+ */
+import type { NodeInfo, Taint } from '../model/node-info.js';
+import type { PodInfo } from '../model/pod-info.js';
+import type { ResourceVector } from '../model/resources.js';
+import { PoolSnapshot, type SnapshotInput } from '../placement/snapshot.js';
+import { ClosedNodes } from './closed-nodes.js';
+import { nearbySnapshot } from './nearby-nodes.js';
+import { balanceStatus, offStatus, staleStatus } from './balance-status.js';
+import { findDestination, NO_ROOM } from './destination.js';
+import { EvictionBudgets } from './eviction-budgets.js';
+import { breaches, COOL, nextHeat, startingHeat, type HeatRule } from './hot-classifier.js';
+import { HOT_TAINT, hasHotTaint } from './hot-taint.js';
+import { cooldownsAt, nodeCoolingDown, type Cooldowns } from './move-history.js';
+import { overAnyCeiling, overCeilings, poolLoads, type PoolLoads } from './node-load.js';
+import type {
+  EvictionRequest,
+  NodeClassification,
+  NodeHeat,
+  RebalanceInput,
+  RebalancePlan,
+  SkipReason,
+  SkippedPod,
+  TaintRequest,
+} from './types.js';
+import { candidatesOn, relativeLoad, type Candidate } from './victims.js';
+
+/** Skipped pods listed in a plan (all are counted). */
+const MAX_SKIPPED = 50;
+
+/**
+ * Placement decisions per plan (each O(nodes searched)): bounds the plan's time when many candidates fit
+ * nowhere. No search starts once it is reached (one search makes at most 2 + 8 decisions, see
+ * destination.ts); planning stops and the next interval goes on.
+ */
+export const MAX_DESTINATION_SEARCHES = 64;
+
+export function planRebalance(input: RebalanceInput): RebalancePlan {
+  const { pool, settings } = input;
+
+  // 1. Off, or metrics too old to act on.
+  if (settings.mode === 'Off') return offPlan(input);
+  if (pool.allocation.basis !== 'Requests') {
+    const stale = staleMembers(input);
+    if (stale.length > 0) return stalePlan(input, stale);
+  }
+
+  // 2. Loads on the pool's basis.
+  const base: SnapshotInput = {
+    model: input.model,
+    pool,
+    now: input.now,
+    ...(input.usage ? { usage: input.usage } : {}),
+    ...(input.failedNodes ? { failedNodes: input.failedNodes } : {}),
+    ...(input.state ? { state: input.state } : {}),
+  };
+  const snapshot = input.snapshot ?? PoolSnapshot.take(base);
+  const loads = poolLoads(snapshot, pool.weights);
+
+  // 3. Classification.
+  const rule: HeatRule = {
+    tolerance: settings.tolerance,
+    recoveryTolerance: settings.recoveryTolerance,
+    consecutive: settings.consecutive,
+    relative: pool.allocation.strategy !== 'BinPack',
+  };
+  const cooldowns = cooldownsAt(input.history, input.now, settings.cooldownMs);
+  const { classification, heat } = classify(input, snapshot, loads, rule, cooldowns);
+
+  // 4. Taints follow heat.
+  const taints = taintChanges(snapshot, heat);
+
+  // 5. Moves off hot nodes.
+  const moves = planMoves(input, base, snapshot, loads, rule, classification, cooldowns);
+
+  // 6. Status.
+  const status = balanceStatus({
+    mode: settings.mode,
+    ...(input.generation !== undefined ? { generation: input.generation } : {}),
+    classification,
+    nodes: loads.considered.length,
+    meanLoad: loads.mean,
+    stddev: loads.stddev,
+    evictions: moves.evictions.length,
+    skipCounts: moves.skipCounts,
+    ...(input.metrics?.newestTime !== undefined ? { metricsTime: input.metrics.newestTime } : {}),
+  });
+  return {
+    actions: [...moves.evictions, ...taints],
+    evictions: moves.evictions,
+    taints,
+    heat,
+    classification,
+    skipped: moves.skipped,
+    skipCounts: moves.skipCounts,
+    meanLoad: loads.mean,
+    destinationSearches: moves.searches,
+    status,
+  };
+}
+
+/**
+ * Heat for every schedulable member, in one pass over the snapshot. Only notable nodes — hot, breaching or
+ * over a ceiling — get a classification entry; the heat map holds those, plus an explicit cool entry for a
+ * cool node still carrying the hot taint (so the taint does not make it hot again next interval). Any node
+ * absent from the heat map is cool.
+ */
+function classify(
+  input: RebalanceInput,
+  snapshot: PoolSnapshot,
+  loads: PoolLoads,
+  rule: HeatRule,
+  cooldowns: Cooldowns,
+): { classification: NodeClassification[]; heat: Map<string, NodeHeat> } {
+  const { pool, settings } = input;
+  const classification: NodeClassification[] = [];
+  const heat = new Map<string, NodeHeat>();
+  // The previous heat by snapshot index: O(entries) lookups instead of one map lookup per node.
+  const previousHeat: Array<NodeHeat | undefined> = new Array(snapshot.size);
+  for (const [name, h] of input.heat) {
+    const i = snapshot.indexOf(name);
+    if (i !== undefined) previousHeat[i] = h;
+  }
+  const reading = { load: 0, mean: loads.mean, overCeiling: false };
+  const { considered } = loads;
+  for (let k = 0; k < considered.length; k++) {
+    const i = considered[k] as number;
+    reading.load = loads.load[i] as number;
+    reading.overCeiling = overAnyCeiling(snapshot, i, pool.ceilings);
+    const tainted = hotTainted(snapshot, i);
+    const previous = previousHeat[i];
+    if (previous === undefined && !tainted && !breaches(reading, rule)) continue; // cool and staying cool
+    const next = nextHeat(startingHeat(previous, tainted, settings.consecutive), reading, rule);
+    const breaching = breaches(reading, rule);
+    const name = snapshot.names[i] as string;
+    if (next === COOL && !breaching) {
+      if (tainted) heat.set(name, COOL);
+      continue;
+    }
+    heat.set(name, next);
+    classification.push({
+      node: name,
+      load: reading.load,
+      overCeiling: reading.overCeiling ? overCeilings(snapshot, i, pool.ceilings) : [],
+      breaching,
+      heat: next,
+      // Only a hot node can be a source, so only its cooldown matters.
+      coolingDown:
+        next.hot && nodeCoolingDown(snapshot.infos[i] as NodeInfo, cooldowns, input.now, settings.cooldownMs),
+    });
+  }
+  return { classification, heat };
+}
+
+/** Whether snapshot node `i` carries the hot taint (an array read for the untainted majority). */
+function hotTainted(snapshot: PoolSnapshot, i: number): boolean {
+  return (snapshot.taints[i] as readonly Taint[]).length > 0 && hasHotTaint(snapshot.infos[i] as NodeInfo);
+}
+
+/** Taint every hot member that lacks the taint; untaint every member that carries it and is not hot. */
+function taintChanges(snapshot: PoolSnapshot, heat: ReadonlyMap<string, NodeHeat>): TaintRequest[] {
+  const requests: TaintRequest[] = [];
+  for (const [name, h] of heat) {
+    const i = snapshot.indexOf(name);
+    if (h.hot && i !== undefined && !hotTainted(snapshot, i))
+      requests.push({
+        kind: 'Taint',
+        node: name,
+        taint: HOT_TAINT,
+        reason: 'node is hot: steer new pods elsewhere',
+      });
+  }
+  for (let i = 0; i < snapshot.size; i++) {
+    if (!hotTainted(snapshot, i)) continue;
+    const name = snapshot.names[i] as string;
+    if (heat.get(name)?.hot !== true)
+      requests.push({ kind: 'Untaint', node: name, taint: HOT_TAINT, reason: 'node is no longer hot' });
+  }
+  return requests;
+}
+
+/** Members of the pool without fresh metrics (every one of them when no freshness was given). */
+function staleMembers(input: RebalanceInput): ReadonlyArray<{ key: string; reason: string }> {
+  if (!input.metrics) return [{ key: 'all nodes', reason: 'no metrics source' }];
+  if (input.metrics.stale.length === 0) return [];
+  const members = new Set(input.pool.members);
+  return input.metrics.stale.filter((s) => members.has(s.key));
+}
+
+interface PlannedMoves {
+  searches: number;
+  evictions: EvictionRequest[];
+  skipped: SkippedPod[];
+  skipCounts: Partial<Record<SkipReason, number>>;
+}
+
+function planMoves(
+  input: RebalanceInput,
+  base: SnapshotInput,
+  snapshot: PoolSnapshot,
+  loads: PoolLoads,
+  rule: HeatRule,
+  classification: readonly NodeClassification[],
+  cooldowns: Cooldowns,
+): PlannedMoves {
+  const moves: PlannedMoves = { searches: 0, evictions: [], skipped: [], skipCounts: {} };
+  const sources = classification
+    .filter((c) => c.heat.hot && !c.coolingDown)
+    .sort(
+      (a, b) => b.overCeiling.length - a.overCeiling.length || b.load - a.load || (a.node < b.node ? -1 : 1),
+    );
+  if (sources.length === 0) return moves;
+
+  // Hot and breaching nodes take no pods (closed-nodes.ts); they are unblocked at the end.
+  const closed = new ClosedNodes(
+    base,
+    snapshot,
+    new Set(classification.filter((c) => c.heat.hot || c.breaching).map((c) => c.node)),
+  );
+  const planning = closed.snapshot;
+  let nearby: PoolSnapshot | undefined | null = null; // built on the first search
+  const accounted: Array<{ node: string; vector: ResourceVector; sign: 1 | -1 }> = [];
+  const account = (node: string, vector: ResourceVector, sign: 1 | -1): void => {
+    planning.account(node, vector, sign);
+    accounted.push({ node, vector, sign });
+  };
+  const { settings } = input;
+  const coolMark = rule.relative ? loads.mean + settings.recoveryTolerance : Infinity;
+  // A destination stays halfway between the cool mark and the breach mark: a move never starts a new hot
+  // node, even when it shifts the pool mean a little (nodes of different sizes).
+  const destinationMark = rule.relative
+    ? loads.mean + (settings.tolerance + settings.recoveryTolerance) / 2
+    : Infinity;
+  const budgets = new EvictionBudgets(settings, input.facts);
+  const skip = (pod: PodInfo, node: string, reason: SkipReason, detail?: string): void => {
+    moves.skipCounts[reason] = (moves.skipCounts[reason] ?? 0) + 1;
+    if (moves.skipped.length < MAX_SKIPPED)
+      moves.skipped.push({ pod: pod.key, node, reason, ...(detail ? { detail } : {}) });
+  };
+
+  const noRoom: ResourceVector[] = [];
+  try {
+    plan: for (const source of sources) {
+      if (budgets.exhausted) break;
+      closed.block(source.node);
+      const i = planning.indexOf(source.node) as number;
+      const candidates = candidatesOn(i, {
+        model: input.model,
+        snapshot: planning,
+        facts: input.facts,
+        now: input.now,
+        minPodAgeMs: settings.minPodAgeMs,
+        cooldowns,
+        ...(input.podUsage ? { podUsage: input.podUsage } : {}),
+        coolMark,
+        skip: (pod, reason, detail) => skip(pod, source.node, reason, detail),
+      });
+      for (const candidate of candidates) {
+        if (!budgets.nodeAllows(source.node) || budgets.exhausted) break;
+        if (isCool(planning, i, input, coolMark)) break;
+        const verdict = budgets.check(candidate.pod, source.node);
+        if (!verdict.ok) {
+          skip(candidate.pod, source.node, verdict.reason, verdict.detail);
+          continue;
+        }
+        // Destinations only fill up during a plan: a demand at least as big as one that found no room finds none.
+        if (noRoom.some((small) => dominates(candidate.demand, small))) {
+          skip(candidate.pod, source.node, 'NoDestination', NO_ROOM);
+          continue;
+        }
+        if (moves.searches >= MAX_DESTINATION_SEARCHES) {
+          skip(candidate.pod, source.node, 'SearchLimit', `${MAX_DESTINATION_SEARCHES} destination searches`);
+          break plan;
+        }
+        if (nearby === null) nearby = nearbySnapshot(base, planning, loads, closed.nodes);
+        const destination = findDestination(candidate.pod, candidate.demand, {
+          model: input.model,
+          snapshot: planning,
+          closed,
+          ...(nearby ? { nearby } : {}),
+          now: input.now,
+          ...(input.state ? { state: input.state } : {}),
+          maxLoadAfter: rule.relative
+            ? Math.min(destinationMark, nextDown(relativeLoad(planning, i, input.pool.weights, undefined)))
+            : Infinity,
+        });
+        moves.searches += destination.decisions;
+        if (!destination.found) {
+          if (destination.noRoom) noRoom.push(candidate.demand);
+          skip(candidate.pod, source.node, destination.reason, destination.detail);
+          continue;
+        }
+        budgets.spend(candidate.pod, source.node, verdict.budgets);
+        account(source.node, candidate.freed, -1);
+        account(destination.node, candidate.demand, 1);
+        nearby?.account(destination.node, candidate.demand, 1); // private: never restored
+        moves.evictions.push(
+          evictionRequest(candidate, source, destination.node, verdict.budgets, loads.mean),
+        );
+      }
+    }
+  } finally {
+    // 6. Give the caller its snapshot back as it was.
+    for (let k = accounted.length - 1; k >= 0; k--) {
+      const { node, vector, sign } = accounted[k] as (typeof accounted)[number];
+      planning.account(node, vector, sign === 1 ? -1 : 1);
+    }
+    closed.restore();
+  }
+  return moves;
+}
+
+/** Whether `a` needs at least as much as `b` of every resource. */
+function dominates(a: ResourceVector, b: ResourceVector): boolean {
+  return (
+    a.cpu >= b.cpu &&
+    a.memory >= b.memory &&
+    a.ephemeralStorage >= b.ephemeralStorage &&
+    a.network >= b.network &&
+    a.pods >= b.pods
+  );
+}
+
+/** The largest load below `load`: a destination must end up strictly less loaded than the source was. */
+function nextDown(load: number): number {
+  return load - Math.max(1e-9, Math.abs(load) * 1e-12);
+}
+
+/** The node's planned load is below the cool mark and within every ceiling: stop moving pods off it. */
+function isCool(snapshot: PoolSnapshot, i: number, input: RebalanceInput, coolMark: number): boolean {
+  return (
+    relativeLoad(snapshot, i, input.pool.weights, undefined) < coolMark &&
+    overCeilings(snapshot, i, input.pool.ceilings).length === 0
+  );
+}
+
+function evictionRequest(
+  candidate: Candidate,
+  source: NodeClassification,
+  to: string,
+  budgets: string[],
+  mean: number,
+): EvictionRequest {
+  const { pod } = candidate;
+  const why =
+    source.overCeiling.length > 0
+      ? `${source.node} is over its ${source.overCeiling.join(', ')} ceiling`
+      : `${source.node} is hot: load ${Math.round(source.load)}% against a pool mean of ${Math.round(mean)}%`;
+  return {
+    kind: 'Evict',
+    pod: pod.key,
+    namespace: pod.namespace,
+    name: pod.name,
+    uid: pod.uid,
+    from: source.node,
+    expectedTo: to,
+    ...(candidate.workload !== undefined ? { workload: candidate.workload } : {}),
+    priority: candidate.priority,
+    budgets,
+    reason: `${why}; moving ${pod.key} (priority ${candidate.priority}, ${candidate.qos}) to ${to}`,
+  };
+}
+
+function offPlan(input: RebalanceInput): RebalancePlan {
+  const taints: TaintRequest[] = [];
+  for (const name of input.pool.members) {
+    const info = input.model.node(name);
+    if (info && hasHotTaint(info))
+      taints.push({ kind: 'Untaint', node: name, taint: HOT_TAINT, reason: 'rebalancing is off' });
+  }
+  return emptyPlan(taints, new Map(), 'Off', offStatus(input.generation));
+}
+
+function stalePlan(
+  input: RebalanceInput,
+  stale: ReadonlyArray<{ key: string; reason: string }>,
+): RebalancePlan {
+  // Keep what we knew: heat is carried over unchanged, and no taint is added or lifted on old figures.
+  const heat = new Map(input.heat);
+  let hot = 0;
+  for (const name of input.pool.members) {
+    const info = input.model.node(name);
+    if (info && (heat.get(name)?.hot ?? hasHotTaint(info))) hot++;
+  }
+  const status = staleStatus(input.generation, input.pool.members.length, stale, hot);
+  return emptyPlan([], heat, 'MetricsStale', status);
+}
+
+function emptyPlan(
+  taints: TaintRequest[],
+  heat: Map<string, NodeHeat>,
+  halted: RebalancePlan['halted'],
+  status: RebalancePlan['status'],
+): RebalancePlan {
+  return {
+    actions: [...taints],
+    evictions: [],
+    taints,
+    heat,
+    classification: [],
+    skipped: [],
+    skipCounts: {},
+    meanLoad: 0,
+    destinationSearches: 0,
+    ...(halted ? { halted } : {}),
+    status,
+  };
+}
