@@ -1,11 +1,13 @@
 import { CoordinationV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { Registry } from 'prom-client';
+import { createKubeActuator, type Actuator } from '../actuation/index.js';
 import { syncModelFromInformers } from '../controllers/model-sync.js';
 import { createPolicyController } from '../controllers/policy-controller.js';
 import { createPoolController } from '../controllers/pool-controller.js';
 import { PoolIndex } from '../controllers/pool-index.js';
 import { PolicyIndex } from '../controllers/policy-index.js';
 import { AssumedBindings } from '../controllers/scheduler/assumed-bindings.js';
+import { actuatorEvictor } from '../controllers/scheduler/preemption-evictor.js';
 import { SchedulerController } from '../controllers/scheduler/scheduler-controller.js';
 import { EventRecorder } from '../kube/event-recorder.js';
 import { createClusterInformers, type ClusterInformers } from '../kube/informers.js';
@@ -44,6 +46,8 @@ export interface Operator {
   metrics: OperatorMetrics;
   health: HealthServer;
   elector: LeaderElector | undefined;
+  /** The one path for disruptive actions (budgets shared by failover, preemption, rebalancing). */
+  actuator: Actuator;
   /** Runs until `signal` aborts (then stops cleanly and releases the Lease) or a runnable fails. */
   start(signal: AbortSignal): Promise<void>;
 }
@@ -78,6 +82,7 @@ export function createOperator(options: OperatorOptions): Operator {
     readiness: { informers: informersSynced(informers.all()) },
     logger,
   });
+  const actuator = createKubeActuator(kubeConfig, { events, logger, registry: metrics.registry });
   const scheduler = new SchedulerController({
     informers,
     model,
@@ -88,6 +93,7 @@ export function createOperator(options: OperatorOptions): Operator {
     events,
     logger: logger.child({ controller: 'scheduler' }),
     metrics: new SchedulerMetrics(metrics.registry),
+    evictor: actuatorEvictor(actuator, logger.child({ controller: 'scheduler' })),
   });
   const manager = new Manager({ logger, leaderElector: elector });
   manager.add(
@@ -104,6 +110,7 @@ export function createOperator(options: OperatorOptions): Operator {
     metrics,
     health,
     elector,
+    actuator,
     start: async (signal) => {
       try {
         await manager.start(signal);

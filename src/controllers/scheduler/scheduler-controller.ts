@@ -115,14 +115,19 @@ export class SchedulerController implements Runnable {
       policies: this.options.policies,
       failedNodes: this.options.failedNodes?.(),
       preemption: this.options.evictor ? preemptionBudgets(this.options) : undefined,
-      mayPreempt: (key) => !this.preemptions.underWay(key, model, now),
+      mayPreempt: (key) => !this.preemptions.victimsLeaving(key, model, now),
+      holdBack: (pool, priority) => this.preemptions.holdsBack(pool, priority, now),
     });
     if (outcomes.length > 0) metrics?.decided((performance.now() - started) / 1000 / outcomes.length);
     const byKey = new Map(due.map((item) => [item.key, item]));
     for (const outcome of outcomes) {
-      if (outcome.kind === 'skipped') continue;
+      if (outcome.kind === 'skipped') {
+        this.preemptions.finished(outcome.key);
+        continue;
+      }
       const item = byKey.get(outcome.pod.key) as QueuedPod;
       if (outcome.kind === 'placed') this.bindLater(outcome, item, signal);
+      else if (outcome.kind === 'held') this.queue?.park(item, now, { retryWithoutBackoff: true });
       else this.reportLater(outcome, item, now, signal);
     }
     metrics?.queued(this.queue?.activeSize ?? 0, this.queue?.parkedSize ?? 0);
@@ -137,6 +142,7 @@ export class SchedulerController implements Runnable {
     const { pod, decision } = outcome;
     this.options.assumed.assume(pod, decision.node);
     this.queue?.placed(pod.key);
+    this.preemptions.finished(pod.key);
     this.track(this.bind(pod, decision.node, decision.pool, item, signal));
   }
 
@@ -172,7 +178,8 @@ export class SchedulerController implements Runnable {
   ): void {
     const { pod, decision, preemption } = outcome;
     const preempting = preemption !== undefined && preemption.victims.length > 0;
-    this.queue?.park(item, now, { retryWithoutBackoff: preempting });
+    // A preemptor retries as soon as anything changes: its victims leaving is what it waits for.
+    this.queue?.park(item, now, { retryWithoutBackoff: preempting || this.preemptions.has(pod.key) });
     this.options.metrics?.attempted('unschedulable');
     const object = this.options.informers.pods.get(pod.key);
     if (!object) return;
@@ -189,7 +196,7 @@ export class SchedulerController implements Runnable {
         ),
     );
     if (preempting && this.options.evictor) {
-      this.preemptions.started(pod.key, preemption, now);
+      this.preemptions.started(pod.key, decision.pool ?? '', item.priority, preemption, now);
       this.options.metrics?.preempting(preemption.victims.length);
       this.track(
         this.options.evictor
@@ -262,6 +269,7 @@ export class SchedulerController implements Runnable {
     const gated = (object.spec?.schedulingGates?.length ?? 0) > 0;
     if (gated || !this.waitsForUs(pod)) {
       queue.remove(pod.key);
+      this.preemptions.finished(pod.key);
       return;
     }
     const priority = priorityResolver({ policies: this.options.policies, snapshots: this.snapshots })(pod);
@@ -295,6 +303,7 @@ export class SchedulerController implements Runnable {
   private onPodGone(pod: V1Pod): void {
     const key = podKey(pod.metadata?.namespace ?? 'default', pod.metadata?.name ?? '');
     this.queue?.remove(key);
+    this.preemptions.finished(key);
     this.options.assumed.forget(key);
     const node = pod.spec?.nodeName;
     if (node) {

@@ -98,6 +98,20 @@ describe('scheduleBatch', () => {
     expect(again?.kind === 'unschedulable' && again.preemption).toBeUndefined();
   });
 
+  it('holds back lower-priority pods of a pool while a higher-priority preemption there is under way', () => {
+    const pending = [
+      pod('a').label('fulcrum.io/pool', 'general').requests({ cpu: '1' }).priority(5).obj(),
+      pod('b').label('fulcrum.io/pool', 'general').requests({ cpu: '1' }).obj(),
+    ];
+    const model = modelOf([node('n').inPool('general').obj()], pending);
+    const outcomes = scheduleBatch([queued('default/a', 5), queued('default/b', 0)], {
+      ...batchInput(model),
+      holdBack: (pool, priority) => pool === 'general' && priority < 1,
+    });
+    expect(outcomes.map((o) => o.kind)).toEqual(['placed', 'held']);
+    expect(model.pod('default/b')?.nodeName).toBeUndefined();
+  });
+
   it('no batch sequence puts a node over its cpu ceiling', () => {
     fc.assert(
       fc.property(

@@ -36,11 +36,15 @@ export interface BatchInput extends SnapshotBase {
   preemption?: Omit<PreemptionInput, 'priorityOf'>;
   /** False while an earlier preemption for the pod is still under way (its victims have not left yet). */
   mayPreempt?: (key: string) => boolean;
+  /** True when pods of `priority` in `pool` must wait: a higher-priority preemption there is under way. */
+  holdBack?: (pool: string, priority: number) => boolean;
 }
 
 export type BatchOutcome =
   | { kind: 'placed'; pod: PodInfo; decision: PlacedDecision }
   | { kind: 'unschedulable'; pod: PodInfo; decision: UnschedulableDecision; preemption?: Preemption }
+  /** Not tried: a higher-priority pod of its pool is making room by preemption; retried once it is placed. */
+  | { kind: 'held'; pod: PodInfo }
   /** The pod no longer waits for a node (bound, deleting, gone, or scheduled by someone else now). */
   | { kind: 'skipped'; key: string };
 
@@ -57,6 +61,7 @@ export function scheduleBatch(due: readonly QueuedPod[], input: BatchInput): Bat
 
 function placeOne(pod: PodInfo, input: BatchInput, priorityOf: (pod: PodInfo) => number): BatchOutcome {
   const podPool = resolvePodPool(pod, input.policies.inNamespace(pod.namespace))?.pool;
+  if (podPool !== undefined && input.holdBack?.(podPool, priorityOf(pod))) return { kind: 'held', pod };
   const pool = podPool === undefined ? undefined : input.snapshots.pool(podPool);
   const snapshot = pool ? input.snapshots.snapshot(pool.name, input) : undefined;
   const ctx: PlacementContext = { ...input, podPool, pool, snapshot };

@@ -1,7 +1,8 @@
 /**
- * Fulcrum's scheduler on the real control plane: 22 simulated nodes in three pools (LeastLoaded, BinPack,
- * RoundRobin), Deployments with `schedulerName: fulcrum` placed by each pool's strategy within its ceilings,
- * and pods that cannot fit left Pending with a kube-scheduler style reason.
+ * Fulcrum's scheduler on the real control plane: 24 simulated nodes in four pools (LeastLoaded, BinPack,
+ * RoundRobin, and a small full one), Deployments with `schedulerName: fulcrum` placed by each pool's strategy
+ * within its ceilings, pods that cannot fit left Pending with a kube-scheduler style reason, and a
+ * high-priority pod preempting a low-priority one when its pool is full — only once a PDB allows it.
  */
 import * as k8s from '@kubernetes/client-node';
 import { GROUP, RESOURCE_POOL_PLURAL, VERSION, WORKLOAD_POLICY_PLURAL } from '../../../src/api/group.js';
@@ -18,6 +19,7 @@ const pools = {
   spread: { name: `${id}-spread`, strategy: 'LeastLoaded', nodes: 12 },
   pack: { name: `${id}-pack`, strategy: 'BinPack', nodes: 6 },
   cycle: { name: `${id}-cycle`, strategy: 'RoundRobin', nodes: 4 },
+  full: { name: `${id}-full`, strategy: 'LeastLoaded', nodes: 2 },
 } as const;
 const nodeNames = Object.values(pools).flatMap((p) =>
   Array.from({ length: p.nodes }, (_, i) => `${p.name}-n${i}`),
@@ -279,4 +281,73 @@ test('a pod with scheduling gates waits until they are removed', async () => {
     async () => (await core.readNamespacedPod({ namespace: namespace.name, name: 'gated' })).spec?.nodeName,
   );
   expect(membersOf(pools.cycle)).toContain(node);
+});
+
+async function createPolicy(name: string, pool: string, priority: number): Promise<void> {
+  await custom.createNamespacedCustomObject({
+    group: GROUP,
+    version: VERSION,
+    plural: WORKLOAD_POLICY_PLURAL,
+    namespace: namespace.name,
+    body: {
+      apiVersion: `${GROUP}/${VERSION}`,
+      kind: 'WorkloadPolicy',
+      metadata: { name },
+      spec: { selector: { matchLabels: { app: name } }, pool, priority, movable: true },
+    },
+  });
+  await eventually(`policy ${name} in the operator cache`, () =>
+    running.operator.informers.workloadPolicies.get(`${namespace.name}/${name}`) ? true : undefined,
+  );
+}
+
+test('a high-priority pod preempts a low-priority one in a full pool, but never through a PDB', async () => {
+  const policy = k8s.PolicyV1Api;
+  const pdbs = kc.makeApiClient(policy);
+  await createPolicy('low', pools.full.name, 10);
+  await createPolicy('high', pools.full.name, 1000);
+  // Two 4-CPU nodes, 80% ceiling: three 1-CPU pods each fill the pool.
+  await createDeployment({ name: 'low', replicas: 6, cpu: '1', labels: {} });
+  await boundPods('low', 6);
+  await pdbs.createNamespacedPodDisruptionBudget({
+    namespace: namespace.name,
+    body: { metadata: { name: 'low' }, spec: { minAvailable: 6, selector: { matchLabels: { app: 'low' } } } },
+  });
+  await eventually('PDB status computed', async () => {
+    const pdb = await pdbs.readNamespacedPodDisruptionBudget({ namespace: namespace.name, name: 'low' });
+    return pdb.status?.currentHealthy === 6 ? true : undefined;
+  });
+
+  await createPod('high', '1', { app: 'high' });
+  const blocked = await unschedulableCondition('high');
+  expect(blocked.message).toContain('2 over cpu ceiling 80%');
+  expect(blocked.message).not.toContain('Preempting');
+  const lows = await podsOf('low');
+  expect(lows).toHaveLength(6);
+  expect(lows.every((p) => p.spec?.nodeName && !p.metadata?.deletionTimestamp)).toBe(true);
+
+  // With the PDB gone, one low-priority pod (and only one) makes room.
+  await pdbs.deleteNamespacedPodDisruptionBudget({ namespace: namespace.name, name: 'low' });
+  const node = await eventually(
+    'high bound after preemption',
+    async () => (await core.readNamespacedPod({ namespace: namespace.name, name: 'high' })).spec?.nodeName,
+    60_000,
+  );
+  expect(membersOf(pools.full)).toContain(node);
+  // The actuator's Event on the victim: exactly one, from the preemption source.
+  const evictions = await eventually('an Evict event', async () => {
+    const list = await core.listNamespacedEvent({ namespace: namespace.name, fieldSelector: 'reason=Evict' });
+    return list.items.length > 0 ? list.items : undefined;
+  });
+  expect(evictions).toHaveLength(1);
+  expect(evictions[0]?.message).toContain('preemption');
+  expect(evictions[0]?.involvedObject.name).toMatch(/^low-/);
+  // The evicted pod's replacement has lower priority and no room: it waits, and high keeps its node.
+  const replacement = await eventually('the low replacement pending', async () => {
+    const pending = (await podsOf('low')).filter((p) => !p.spec?.nodeName);
+    return pending.length === 1 ? pending[0] : undefined;
+  });
+  expect(replacement?.spec?.nodeName).toBeUndefined();
+  const bound = (await podsOf('low')).filter((p) => p.spec?.nodeName);
+  expect(bound).toHaveLength(5);
 });

@@ -1,0 +1,85 @@
+/**
+ * The budgets the operator starts with: safety nets under the finer limits each source keeps itself (a pool's
+ * rebalancing.maxEvictionsPerCycle, failover's maxUnhealthy). They only bite when something upstream is wrong,
+ * such as a flapping detector or a rebalancer in a loop, and then they bound the damage.
+ *
+ * Sized for one failover of a full pool node (110 pods) per pool at once with room to spare, while a runaway
+ * rebalancer is held to a trickle. Restorative changes (Uncordon, Untaint, Unannotate) are never limited:
+ * undoing a fence must not wait behind a budget.
+ */
+import type { BudgetRule } from './budget-ledger.js';
+
+const MINUTE = 60_000;
+const POD_DISRUPTIONS = ['Evict', 'DeletePod'] as const;
+const FENCES = ['Cordon', 'Taint'] as const;
+
+export const DEFAULT_BUDGET_RULES: readonly BudgetRule[] = [
+  // Every pod disruption, whatever asks: the last line against a bug that deletes the cluster's pods.
+  {
+    name: 'pod-disruptions-cluster',
+    scope: 'cluster',
+    actions: POD_DISRUPTIONS,
+    limit: 2000,
+    windowMs: MINUTE,
+  },
+  // Failover: about nine full nodes per pool per minute; maxUnhealthy decides how many nodes, this only
+  // bounds a detector gone wrong.
+  {
+    name: 'failover-pod-disruptions-per-pool',
+    scope: 'pool',
+    sources: ['failover'],
+    actions: POD_DISRUPTIONS,
+    limit: 1000,
+    windowMs: MINUTE,
+  },
+  {
+    name: 'failover-fences-per-pool',
+    scope: 'pool',
+    sources: ['failover'],
+    actions: FENCES,
+    limit: 50,
+    windowMs: MINUTE,
+  },
+  // Preemption makes room for higher-priority pods: bounded per pool and per node.
+  {
+    name: 'preemption-pod-disruptions-per-pool',
+    scope: 'pool',
+    sources: ['preemption'],
+    actions: POD_DISRUPTIONS,
+    limit: 100,
+    windowMs: MINUTE,
+  },
+  {
+    name: 'preemption-pod-disruptions-per-node',
+    scope: 'node',
+    sources: ['preemption'],
+    actions: POD_DISRUPTIONS,
+    limit: 20,
+    windowMs: MINUTE,
+  },
+  // Rebalancing is never urgent: a trickle per pool, and at most a few pods from one node per five minutes.
+  {
+    name: 'rebalance-pod-disruptions-per-pool',
+    scope: 'pool',
+    sources: ['rebalance'],
+    actions: POD_DISRUPTIONS,
+    limit: 30,
+    windowMs: MINUTE,
+  },
+  {
+    name: 'rebalance-pod-disruptions-per-node',
+    scope: 'node',
+    sources: ['rebalance'],
+    actions: POD_DISRUPTIONS,
+    limit: 5,
+    windowMs: 5 * MINUTE,
+  },
+  {
+    name: 'rebalance-taints-per-pool',
+    scope: 'pool',
+    sources: ['rebalance'],
+    actions: ['Taint'],
+    limit: 20,
+    windowMs: MINUTE,
+  },
+];
