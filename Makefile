@@ -7,7 +7,7 @@ JEST := node --experimental-vm-modules node_modules/jest/bin/jest.js
 export FULCRUM_CLUSTER_DIR ?= /tmp/fulcrum-cluster
 NODES ?= 10
 
-.PHONY: help install build lint crds unit integration test cluster-build cluster-up cluster-smoke cluster-down demo demo-down bench clean
+.PHONY: help install build lint crds unit integration test helm-build cluster-build cluster-up cluster-smoke cluster-down demo demo-down bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -34,6 +34,9 @@ unit: install ## unit tests of the pure parts (no cluster)
 cluster-build: ## build the real control plane from Go modules (cached in ~/.cache/fulcrum)
 	test/cluster/build.sh
 
+helm-build: ## build helm from its Go module for the chart tests (cached in ~/.cache/fulcrum/helm)
+	test/cluster/build-helm.sh >/dev/null
+
 cluster-up: cluster-build ## start etcd, kube-apiserver, controllers, kwok and metrics-server on loopback
 	test/cluster/up.sh --nodes $(NODES)
 
@@ -46,8 +49,8 @@ cluster-down: ## stop the local control plane and remove its state
 integration: build ## integration tests against the running local control plane (make cluster-up first)
 	source $(FULCRUM_CLUSTER_DIR)/env && $(JEST) --selectProjects integration --runInBand
 
-test: lint unit build cluster-build ## everything: lint, unit tests, real control plane, integration tests
-	test/run-integration.sh
+test: lint unit build cluster-build helm-build ## everything: lint, unit tests, real control plane, integration tests
+	FULCRUM_REQUIRE_HELM=1 test/run-integration.sh
 
 demo: build cluster-build ## local cluster, CRDs, operator, examples: watch pools being balanced
 	deploy/demo/demo.sh

@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseBenchArgs, USAGE, type BenchArgs } from './args.js';
+import { runFailoverE2e } from './failover-e2e.js';
 import { runFailoverPlan } from './failover-plan.js';
 import { runPlacement } from './placement.js';
 import { runRebalance } from './rebalance.js';
@@ -16,6 +17,7 @@ import type { BenchResult } from './stats.js';
 const SUITES: Record<string, (args: BenchArgs) => BenchResult | Promise<BenchResult>> = {
   placement: runPlacement,
   'failover-plan': runFailoverPlan,
+  'failover-e2e': runFailoverE2e,
   rebalance: runRebalance,
   'scheduler-vs-kube': runSchedulerVsKube,
 };

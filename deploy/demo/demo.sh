@@ -71,6 +71,9 @@ kubectl get workloadpolicies -A
 step "What a pool says about itself (kubectl describe resourcepool general, conditions)"
 kubectl get resourcepool general -o jsonpath='{range .status.conditions[*]}{.type}={.status} ({.reason}): {.message}{"\n"}{end}'
 
+# A node of the general pool dies: Fulcrum detects it by its probes, fences it and moves its pods.
+deploy/demo/failover-step.sh
+
 cat <<TXT
 
 The cluster and the operator keep running. To explore:

@@ -30,8 +30,9 @@ export const ProbeSchema = withRules(
     addressAnnotation: labelKey
       .optional()
       .describe(
-        'Node annotation holding the address to probe, for nodes whose InternalIP is not reachable from the ' +
-          'operator. When omitted, the InternalIP is probed.',
+        'Node annotation holding the address to probe (an IP, optionally with :port), for nodes whose ' +
+          'InternalIP is not reachable from the operator. When omitted, the annotation fulcrum.io/probe-address ' +
+          'is read; a node without the annotation is probed at its InternalIP.',
       ),
     period: durationAtLeast('100ms')
       .default('500ms')
@@ -93,8 +94,10 @@ export const FailoverSchema = z
     maxUnhealthy: intOrPercent
       .default('30%')
       .describe(
-        'Nodes (count or percent of the pool) that may fail at once (default 30%). Beyond it a network ' +
-          'partition is suspected: nothing is fenced and the pool reports PartitionSuspected=True.',
+        'Nodes (count or percent of the pool) that may fail at once (default 30%). A percentage rounds down ' +
+          'but a non-zero one allows at least 1 node; never the whole pool (a 1-node pool never fails over). ' +
+          'Beyond it a network partition is suspected: nothing is fenced and the pool reports ' +
+          'PartitionSuspected=True.',
       ),
   })
   .describe('Detecting failed nodes with active probes and moving their pods within seconds.');

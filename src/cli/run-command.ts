@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
 import { createLogger } from '../observability/logger.js';
+import { allowCidrs } from '../probes/index.js';
 import { createOperator } from '../runtime/operator.js';
 import { runUntilSignalled } from '../runtime/signals.js';
 
@@ -17,6 +18,9 @@ Flags:
   --lease-duration DUR       seconds others wait before taking over (default 15)
   --renew-deadline DUR       seconds the leader keeps acting without renewing (default 10)
   --retry-period DUR         seconds between acquire/renew attempts (default 2)
+  --failover BOOL            probe pool nodes, fence failed ones, reschedule their pods (default true)
+  --probe-allow-cidrs LIST   comma-separated CIDRs failover probes may connect to (default 127.0.0.0/8:
+                             set your node network, e.g. 10.0.0.0/8, in production)
   --log-level LEVEL          trace, debug, info, warn, error (default info)
   --log-format FORMAT        json or text (default json)`;
 
@@ -33,6 +37,8 @@ export async function runCommand(args: string[]): Promise<number> {
       'lease-duration': { type: 'string', default: '15' },
       'renew-deadline': { type: 'string', default: '10' },
       'retry-period': { type: 'string', default: '2' },
+      failover: { type: 'string', default: 'true' },
+      'probe-allow-cidrs': { type: 'string', default: '127.0.0.0/8' },
       'log-level': { type: 'string', default: 'info' },
       'log-format': { type: 'string', default: 'json' },
       help: { type: 'boolean', short: 'h' },
@@ -50,6 +56,13 @@ export async function runCommand(args: string[]): Promise<number> {
     kubeConfig,
     logger,
     health: { host, port },
+    ...(parseBool(values.failover, '--failover')
+      ? {
+          failover: {
+            allowedProbeAddress: allowCidrs(values['probe-allow-cidrs'].split(',').map((c) => c.trim())),
+          },
+        }
+      : {}),
     leaderElection: {
       enabled: parseBool(values['leader-elect'], '--leader-elect'),
       namespace: values['lease-namespace'],

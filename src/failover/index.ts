@@ -23,6 +23,7 @@ export {
   type Transition,
 } from './detector.js';
 export {
+  allowedUnhealthy,
   partitionGuard,
   type GuardInput,
   type GuardVerdict,

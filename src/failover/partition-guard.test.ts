@@ -70,10 +70,42 @@ describe('partitionGuard', () => {
       wantAct: ['n00', 'n01', 'n02'],
     },
     {
-      scenario: 'percentages round down: 30% of 3 nodes allows none',
+      scenario: 'a non-zero percentage allows at least one node: 30% of 3 nodes allows 1',
       size: 3,
       states: { n00: 'Failed' },
       maxUnhealthy: '30%',
+      wantVerdict: 'Proceed',
+      wantAct: ['n00'],
+    },
+    {
+      scenario: '30% of 3 nodes still trips on two',
+      size: 3,
+      states: { n00: 'Failed', n01: 'Suspect' },
+      maxUnhealthy: '30%',
+      wantVerdict: 'PartitionSuspected',
+      wantAct: [],
+    },
+    {
+      scenario: 'never the whole pool: the only node of a pool is never acted on',
+      size: 1,
+      states: { n00: 'Failed' },
+      maxUnhealthy: '100%',
+      wantVerdict: 'PartitionSuspected',
+      wantAct: [],
+    },
+    {
+      scenario: 'never the whole pool, even with an integer above the pool size',
+      size: 2,
+      states: { n00: 'Failed', n01: 'Failed' },
+      maxUnhealthy: 5,
+      wantVerdict: 'PartitionSuspected',
+      wantAct: [],
+    },
+    {
+      scenario: '0% acts on nothing',
+      size: 10,
+      states: { n00: 'Failed' },
+      maxUnhealthy: '0%',
       wantVerdict: 'PartitionSuspected',
       wantAct: [],
     },
@@ -116,10 +148,12 @@ describe('partitionGuard', () => {
           const health = new Map(healths.map((h, i) => [`n${i}`, stateOf(`n${i}`, h)]));
           const verdict = partitionGuard({ members, health, maxUnhealthy });
           const unhealthy = healths.filter((h) => h !== 'Healthy').length;
-          const allowed =
-            typeof maxUnhealthy === 'number'
-              ? maxUnhealthy
-              : Math.floor((Number(maxUnhealthy.slice(0, -1)) * members.length) / 100);
+          const percent = typeof maxUnhealthy === 'string' ? Number(maxUnhealthy.slice(0, -1)) : undefined;
+          const resolved =
+            percent === undefined
+              ? (maxUnhealthy as number)
+              : Math.max(percent > 0 ? 1 : 0, Math.floor((percent * members.length) / 100));
+          const allowed = Math.max(0, Math.min(resolved, members.length - 1));
           if (unhealthy > allowed) {
             expect(verdict.verdict).toBe('PartitionSuspected');
             expect(verdict.act).toHaveLength(0);

@@ -9,9 +9,13 @@
  * Suspect ones too makes the guard trip as soon as the partition shows, before any node is Failed.
  * Recovering nodes are still fenced and not yet trusted, so they count as well.
  *
- * `maxUnhealthy` is resolved against the pool size rounding down, as Kubernetes resolves maxUnavailable (and
- * cluster-api its MachineHealthCheck maxUnhealthy): "30%" of 3 nodes allows 0. Small pools should give an
- * integer. The pool trips when unhealthy > allowed.
+ * How many may fail (`allowedUnhealthy`): a percentage is resolved against the pool size rounding down, as
+ * Kubernetes resolves maxUnavailable, but a non-zero percentage allows at least one node: rounding "30%" of a
+ * 3-node pool down to 0 would mean small pools never fail over at all, the opposite of what anyone writing
+ * 30% wants. An integer is taken as written. Either way, never the whole pool: when every node of a pool
+ * fails at once, the likeliest story is that the operator is cut off, and there would be no healthy member
+ * left to take the pods anyway. So a 1-node pool never fails over, and "0%" or 0 disables acting. The pool
+ * trips when unhealthy > allowed.
  */
 import { scaledIntOrPercent, type IntOrPercent } from '../api/index.js';
 import type { NodeHealthState } from './detector.js';
@@ -71,7 +75,7 @@ export function partitionGuard(input: GuardInput): GuardVerdict {
   unhealthy.sort();
   failed.sort();
   const poolSize = input.members.length;
-  const allowed = scaledIntOrPercent(input.maxUnhealthy, poolSize, 'down');
+  const allowed = allowedUnhealthy(input.maxUnhealthy, poolSize);
   const counts: GuardCounts = { poolSize, allowed, unhealthy, failed };
   const limit = `maxUnhealthy ${String(input.maxUnhealthy)} allows ${allowed} of ${poolSize}`;
   if (unhealthy.length > allowed) {
@@ -92,6 +96,14 @@ export function partitionGuard(input: GuardInput): GuardVerdict {
     act: failed,
     message: `${unhealthy.length} of ${poolSize} nodes unhealthy; ${limit}`,
   };
+}
+
+/** How many of `poolSize` nodes may be unhealthy at once; see the file comment. */
+export function allowedUnhealthy(maxUnhealthy: IntOrPercent, poolSize: number): number {
+  const resolved = scaledIntOrPercent(maxUnhealthy, poolSize, 'down');
+  const atLeastOne =
+    typeof maxUnhealthy === 'string' && !/^0+%$/.test(maxUnhealthy) ? Math.max(1, resolved) : resolved;
+  return Math.max(0, Math.min(atLeastOne, poolSize - 1));
 }
 
 function listNodes(names: readonly string[]): string {

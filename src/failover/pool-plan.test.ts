@@ -129,7 +129,9 @@ describe('planPool', () => {
           };
           const plan = planPool(input);
           const unhealthy = healths.filter((h) => h !== 'Healthy').length;
-          const allowed = Math.floor((percent * healths.length) / 100);
+          // A non-zero percentage allows at least one node; never the whole pool (see partition-guard.ts).
+          const floor = Math.floor((percent * healths.length) / 100);
+          const allowed = Math.min(Math.max(percent > 0 ? 1 : 0, floor), healths.length - 1);
           const deletions = plan.failover.flatMap((p) => (p.step === 'Reschedule' ? p.deletions : []));
           if (unhealthy > allowed) {
             expect(plan.failover).toEqual([]);

@@ -103,7 +103,7 @@ describe('planFailover: fencing', () => {
     expect(plan.actions[2]).toEqual({
       kind: 'Taint',
       node: 'n1',
-      taint: { key: 'node.kubernetes.io/out-of-service', value: 'nodeshutdown', effect: 'NoExecute' },
+      taint: { key: 'node.kubernetes.io/out-of-service', value: 'nodeshutdown', effect: 'NoSchedule' },
     });
     const mark = plan.actions[0] as Extract<FenceAction, { kind: 'Mark' }>;
     expect(mark.annotation).toBe(FENCED_BY_ANNOTATION);
@@ -121,12 +121,12 @@ describe('planFailover: fencing', () => {
     expect(plan.step === 'Fence' && plan.actions.map((a) => a.kind)).toEqual(['Mark', 'Cordon']);
   });
 
-  test('the taint effect can be NoSchedule, so failover: None pods are not evicted by the taint manager', () => {
-    const plan = planFailover(input({ outOfServiceEffect: 'NoSchedule' }));
+  test('the taint effect can be NoExecute when asked (the taint manager then evicts every pod)', () => {
+    const plan = planFailover(input({ outOfServiceEffect: 'NoExecute' }));
     expect(plan.step === 'Fence' && plan.actions[2]).toEqual({
       kind: 'Taint',
       node: 'n1',
-      taint: outOfServiceTaint('NoSchedule'),
+      taint: outOfServiceTaint('NoExecute'),
     });
   });
 

@@ -35,8 +35,14 @@ export const OUT_OF_SERVICE_TAINT_VALUE = 'nodeshutdown';
 export type Fencing = Failover['fencing'];
 export type OutOfServiceEffect = 'NoExecute' | 'NoSchedule';
 
-/** The out-of-service taint as Fulcrum writes it. */
-export function outOfServiceTaint(effect: OutOfServiceEffect = 'NoExecute'): Taint {
+/**
+ * The out-of-service taint as Fulcrum writes it: effect NoSchedule by default. What Kubernetes does with
+ * `node.kubernetes.io/out-of-service` looks only at the key: pod GC force-deletes the terminating pods of a
+ * NotReady node carrying it (gcTerminating), and the attach/detach controller detaches its volumes without
+ * waiting the 6-minute timeout. NoExecute would additionally make the taint manager evict every pod without
+ * a matching toleration, `failover: None` pods included, which is exactly what that policy forbids.
+ */
+export function outOfServiceTaint(effect: OutOfServiceEffect = 'NoSchedule'): Taint {
   return { key: OUT_OF_SERVICE_TAINT_KEY, value: OUT_OF_SERVICE_TAINT_VALUE, effect };
 }
 
@@ -111,7 +117,7 @@ export interface FailoverPlanInput {
   /** Time of this decision (ms since the epoch), recorded in a new fence marker. */
   now: number;
   /**
-   * Effect of the out-of-service taint (default NoExecute, the documented form). NoExecute also makes the
+   * Effect of the out-of-service taint (default NoSchedule, see outOfServiceTaint). NoExecute also makes the
    * taint manager evict every pod without a toleration, including `failover: None` ones; NoSchedule still
    * triggers Kubernetes' force deletion of terminating pods and volume detach (both look only at the key).
    */

@@ -1,6 +1,7 @@
 import { CoordinationV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { Registry } from 'prom-client';
 import { createKubeActuator, type Actuator } from '../actuation/index.js';
+import { createFailoverController } from '../controllers/failover-controller.js';
 import { syncModelFromInformers } from '../controllers/model-sync.js';
 import { createPolicyController } from '../controllers/policy-controller.js';
 import { createPoolController } from '../controllers/pool-controller.js';
@@ -17,6 +18,7 @@ import { ClusterModel } from '../model/cluster-model.js';
 import { ControllerMetrics } from '../observability/controller-metrics.js';
 import { HealthServer, informersNotWedged, informersSynced } from '../observability/health-server.js';
 import type { Logger } from '../observability/logger.js';
+import type { AddressGuard } from '../probes/index.js';
 import { OperatorMetrics } from '../observability/metrics.js';
 import { SchedulerMetrics } from '../observability/scheduler-metrics.js';
 import { buildInfo } from '../version.js';
@@ -36,6 +38,12 @@ export interface OperatorOptions {
     retryPeriodMs?: number;
   };
   health?: { host: string; port: number };
+  /**
+   * Failover (probe nodes, fence failed ones, reschedule their pods): off unless given, so tests of other
+   * controllers run without it; `fulcrum run` turns it on by default. Probes only reach addresses the guard
+   * admits (default loopback only).
+   */
+  failover?: { allowedProbeAddress?: AddressGuard; probeConcurrency?: number };
 }
 
 /** The assembled operator: caches, model, controllers and servers, under one manager. */
@@ -82,12 +90,13 @@ export function createOperator(options: OperatorOptions): Operator {
     readiness: { informers: informersSynced(informers.all()) },
     logger,
   });
+  const policies = new PolicyIndex(informers.workloadPolicies);
   const actuator = createKubeActuator(kubeConfig, { events, logger, registry: metrics.registry });
   const scheduler = new SchedulerController({
     informers,
     model,
     pools,
-    policies: new PolicyIndex(informers.workloadPolicies),
+    policies,
     assumed,
     core: kubeConfig.makeApiClient(CoreV1Api),
     events,
@@ -103,6 +112,9 @@ export function createOperator(options: OperatorOptions): Operator {
     createPolicyController(deps),
     scheduler,
   );
+  if (options.failover) {
+    manager.add(createFailoverController({ ...deps, ...options.failover, actuator, policies }));
+  }
   return {
     manager,
     informers,

@@ -1,0 +1,53 @@
+import { Histogram, type Registry } from 'prom-client';
+
+/** Seconds, from a tenth of a second to the ~6 minutes Kubernetes itself takes. */
+const PHASE_BUCKETS = [0.1, 0.25, 0.5, 1, 1.5, 2, 3, 5, 10, 20, 30, 60, 120, 360];
+/** The pure decision takes microseconds to milliseconds. */
+const DECISION_BUCKETS = [1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1];
+
+/**
+ * Failover durations, per pool:
+ * - `fulcrum_failover_detection_seconds`: first failing observation → node declared Failed;
+ * - `fulcrum_failover_decision_seconds`: one planPool call (partition guard and every plan of the pool);
+ * - `fulcrum_failover_fencing_seconds`: Failed → fence written;
+ * - `fulcrum_failover_recovery_seconds`: Failed → every deleted pod has a replacement bound elsewhere.
+ */
+export class FailoverMetrics {
+  readonly detection: Histogram<'pool'>;
+  readonly decision: Histogram<'pool'>;
+  readonly fencing: Histogram<'pool'>;
+  readonly recovery: Histogram<'pool'>;
+
+  constructor(registry: Registry) {
+    const registers = [registry];
+    const labelNames = ['pool'] as const;
+    this.detection = new Histogram({
+      name: 'fulcrum_failover_detection_seconds',
+      help: 'Seconds from the first failing observation of a node to it being declared failed.',
+      labelNames,
+      buckets: PHASE_BUCKETS,
+      registers,
+    });
+    this.decision = new Histogram({
+      name: 'fulcrum_failover_decision_seconds',
+      help: "Seconds one failover decision for a pool takes (partition guard and every node's plan).",
+      labelNames,
+      buckets: DECISION_BUCKETS,
+      registers,
+    });
+    this.fencing = new Histogram({
+      name: 'fulcrum_failover_fencing_seconds',
+      help: 'Seconds from a node being declared failed to its fence being written.',
+      labelNames,
+      buckets: PHASE_BUCKETS,
+      registers,
+    });
+    this.recovery = new Histogram({
+      name: 'fulcrum_failover_recovery_seconds',
+      help: 'Seconds from a node being declared failed to every pod it lost being bound to another node.',
+      labelNames,
+      buckets: PHASE_BUCKETS,
+      registers,
+    });
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Writes the failover part of a ResourcePool's status by server-side apply under its own field manager,
+ * `fulcrum-failover`, so that it owns exactly these fields and the pool controller (manager `fulcrum`) owns
+ * the rest: `status.conditions` is a map list keyed by `type`, so each manager owns its own condition
+ * entries (FailoverActive and PartitionSuspected here), and `status.nodes` is a granular map, so
+ * `nodes.unhealthy`/`nodes.fenced` sit beside the pool controller's `nodes.total`/`nodes.ready`. Neither
+ * manager's apply removes the other's fields (shown on the real API server in
+ * test/integration/failover/status-ownership.test.ts).
+ *
+ * Writes only when the fields this manager owns differ from what is stored, so a resync writes nothing.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import type { CustomObjectsApi } from '@kubernetes/client-node';
+import {
+  GROUP,
+  RESOURCE_POOL_KIND,
+  RESOURCE_POOL_PLURAL,
+  ResourcePoolConditionType,
+  VERSION,
+  type ResourcePoolStatus,
+} from '../../api/index.js';
+import type { FailoverStatusFragment } from '../../failover/index.js';
+import type { CustomObject } from '../../kube/informers.js';
+import { StatusWriter } from '../../kube/status-writer.js';
+import { mergeConditions, type Condition } from '../../model/conditions.js';
+
+export const FAILOVER_FIELD_MANAGER = 'fulcrum-failover';
+
+const OWNED_CONDITIONS: readonly string[] = [
+  ResourcePoolConditionType.FailoverActive,
+  ResourcePoolConditionType.PartitionSuspected,
+];
+
+/** The status fields the failover controller owns. */
+interface OwnedStatus {
+  conditions: Condition[];
+  failover: NonNullable<ResourcePoolStatus['failover']>;
+  nodes: { unhealthy?: number; fenced?: number };
+}
+
+export class FailoverStatusWriter {
+  private readonly writer: StatusWriter;
+
+  constructor(api: CustomObjectsApi) {
+    this.writer = new StatusWriter(api, { fieldManager: FAILOVER_FIELD_MANAGER });
+  }
+
+  /** Applies `fragment` to `pool` unless it is already what is stored; returns whether it wrote. */
+  async write(
+    pool: CustomObject,
+    fragment: FailoverStatusFragment,
+    now: Date,
+    signal: AbortSignal,
+  ): Promise<boolean> {
+    const current = ownedPart(pool.status as ResourcePoolStatus | undefined);
+    const desired: OwnedStatus = {
+      conditions: mergeConditions(current.conditions, fragment.conditions, now),
+      failover: fragment.failover,
+      nodes: fragment.nodes,
+    };
+    if (isDeepStrictEqual(normalize(desired), normalize(current))) return false;
+    const ref = {
+      group: GROUP,
+      version: VERSION,
+      plural: RESOURCE_POOL_PLURAL,
+      kind: RESOURCE_POOL_KIND,
+      name: pool.metadata?.name ?? '',
+    };
+    await this.writer.apply(ref, desired, signal);
+    return true;
+  }
+}
+
+/** The fields this manager owns, as stored. */
+function ownedPart(status: ResourcePoolStatus | undefined): OwnedStatus {
+  const conditions = ((status?.conditions ?? []) as Condition[]).filter((c) =>
+    OWNED_CONDITIONS.includes(c.type),
+  );
+  const nodes: OwnedStatus['nodes'] = {};
+  if (status?.nodes?.unhealthy !== undefined) nodes.unhealthy = status.nodes.unhealthy;
+  if (status?.nodes?.fenced !== undefined) nodes.fenced = status.nodes.fenced;
+  return { conditions, failover: status?.failover ?? {}, nodes };
+}
+
+/** JSON round trip (drops undefined) and conditions by type, as the server may store them in any order. */
+function normalize(status: OwnedStatus): unknown {
+  const plain = JSON.parse(JSON.stringify(status)) as OwnedStatus;
+  plain.conditions.sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
+  return plain;
+}

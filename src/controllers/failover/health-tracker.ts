@@ -1,0 +1,94 @@
+/**
+ * The detector state of every probed node for one leadership term, fed with observations as they arrive.
+ * No I/O: it applies the pure detector `step` and returns the transitions for the caller to act on.
+ *
+ * One rule on top of the detector, for safety: a node that has never answered a probe since this operator
+ * started is not declared failed by probes alone. A probe that never succeeded is as likely misconfigured
+ * (wrong port, a firewall, the probe address annotation missing) as the node is dead, and believing it would
+ * fence a healthy pool on the day failover is switched on. Its failing probes count as inconclusive until it
+ * answers once; until then only its Ready condition (False or Unknown, from the node lifecycle controller)
+ * can fail it. The price: a node that dies while the operator is down or changing leader is detected from
+ * its Ready condition (about 50 s) instead of its probes.
+ */
+import {
+  initialNodeHealth,
+  step,
+  type DetectorConfig,
+  type NodeHealthState,
+  type Observation,
+  type Transition,
+} from '../../failover/index.js';
+import type { NodeInfo } from '../../model/node-info.js';
+import { zeroResources } from '../../model/resources.js';
+
+export class HealthTracker {
+  private readonly states = new Map<string, NodeHealthState>();
+  private readonly answered = new Set<string>();
+
+  /** `nodeInfo` gives the node as observed, to start a fenced node as Failed (see initialNodeHealth). */
+  constructor(private readonly nodeInfo: (name: string) => NodeInfo | undefined) {}
+
+  /** The node's state now; a node not seen yet starts from its fence marker (or Healthy). */
+  state(node: string): NodeHealthState {
+    let state = this.states.get(node);
+    if (!state) {
+      const info = this.nodeInfo(node);
+      state = info ? initialNodeHealth(info) : initialNodeHealth(emptyNode(node));
+      this.states.set(node, state);
+    }
+    return state;
+  }
+
+  /** Applies one observation; returns the transitions it caused (often none). */
+  observe(observation: Observation, config: DetectorConfig): Transition[] {
+    const node = observation.node;
+    if (observation.kind === 'probe' && observation.ok) this.answered.add(node);
+    const result = step(this.state(node), this.trusted(observation), config);
+    this.states.set(node, result.state);
+    return result.transitions;
+  }
+
+  /** States of `members` (created as needed), for planPool and the partition guard. */
+  healthOf(members: readonly string[]): Map<string, NodeHealthState> {
+    return new Map(members.map((m) => [m, this.state(m)]));
+  }
+
+  /** Members that have never answered a probe in this term (reported in status and Events). */
+  neverAnswered(members: readonly string[]): string[] {
+    return members.filter((m) => !this.answered.has(m));
+  }
+
+  /** Drops nodes that are no longer probed. */
+  retain(nodes: ReadonlySet<string>): void {
+    for (const name of this.states.keys()) {
+      if (!nodes.has(name)) {
+        this.states.delete(name);
+        this.answered.delete(name);
+      }
+    }
+  }
+
+  /** A failing probe of a node that never answered, while it still counts as Healthy, is no vote. */
+  private trusted(observation: Observation): Observation {
+    if (observation.kind !== 'probe' || observation.ok || observation.inconclusive) return observation;
+    if (this.answered.has(observation.node) || this.state(observation.node).health !== 'Healthy')
+      return observation;
+    return {
+      ...observation,
+      inconclusive: true,
+      reason: `never answered a probe since the operator started (${observation.reason ?? 'failed'}); waiting for its Ready condition`,
+    };
+  }
+}
+
+function emptyNode(name: string): NodeInfo {
+  return {
+    name,
+    labels: {},
+    annotations: {},
+    allocatable: zeroResources(),
+    ready: false,
+    unschedulable: false,
+    taints: [],
+  };
+}

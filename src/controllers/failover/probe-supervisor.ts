@@ -1,0 +1,163 @@
+/**
+ * Runs the probing of every failover pool: per pool, a Prober (TCP or HTTP, on the pool's own period,
+ * timeout and port) and a ticker that, once per period, adds what the informers say about each member (its
+ * Ready condition when not True and, for Lease pools, the age of its node Lease as this operator saw it
+ * renewed). Every observation goes to one callback, with the pool it belongs to.
+ *
+ * `sync` is called with the pools as they are now: it starts probing new pools, restarts pools whose probe
+ * settings changed (and any whose prober stopped on an error), and stops pools that are gone or Off.
+ */
+import type { V1Lease, V1Node } from '@kubernetes/client-node';
+import type { Probe } from '../../api/index.js';
+import type { Observation } from '../../failover/index.js';
+import { sleep, type Clock } from '../../kube/clock.js';
+import type { Logger } from '../../observability/logger.js';
+import {
+  leaseObservation,
+  leaseRenewTime,
+  leaseStaleAfterMs,
+  networkCheckFor,
+  observedLeaseAgeMs,
+  observeLease,
+  probeTarget,
+  probeTimings,
+  Prober,
+  readyObservation,
+  type AddressGuard,
+  type LeaseSighting,
+} from '../../probes/index.js';
+
+export interface ProbedPool {
+  name: string;
+  probe: Probe;
+}
+
+export interface ProbeSupervisorOptions {
+  clock: Clock;
+  logger: Logger;
+  /** The pool's member nodes now. */
+  members: (pool: string) => readonly string[];
+  node: (name: string) => V1Node | undefined;
+  /** The node's Lease in kube-node-lease. */
+  lease: (name: string) => V1Lease | undefined;
+  onObservation: (pool: string, observation: Observation) => void;
+  /** Addresses probes may connect to (the Prober's default is loopback only). */
+  allowedAddress?: AddressGuard;
+  /** Probes in flight at once, per pool. */
+  concurrency?: number;
+}
+
+interface Running {
+  settings: string;
+  stop: AbortController;
+  done: Promise<void>;
+  failed: boolean;
+}
+
+export class ProbeSupervisor {
+  private readonly running = new Map<string, Running>();
+  private readonly sightings = new Map<string, LeaseSighting>();
+
+  constructor(private readonly options: ProbeSupervisorOptions) {}
+
+  /** Makes the probing match `pools`; see the file comment. Never waits. */
+  sync(pools: readonly ProbedPool[], signal: AbortSignal): void {
+    if (signal.aborted) return;
+    const wanted = new Map(pools.map((p) => [p.name, p]));
+    for (const [name, run] of this.running) {
+      const pool = wanted.get(name);
+      if (!pool || run.failed || JSON.stringify(pool.probe) !== run.settings) this.stopOne(name, run);
+    }
+    for (const pool of pools) if (!this.running.has(pool.name)) this.startOne(pool, signal);
+  }
+
+  /** Stops all probing and waits for probes in flight. */
+  async stopAll(): Promise<void> {
+    const runs = [...this.running.values()];
+    for (const run of runs) run.stop.abort();
+    this.running.clear();
+    await Promise.allSettled(runs.map((r) => r.done));
+  }
+
+  private stopOne(name: string, run: Running): void {
+    run.stop.abort();
+    this.running.delete(name);
+  }
+
+  private startOne(pool: ProbedPool, parent: AbortSignal): void {
+    const stop = new AbortController();
+    const onAbort = (): void => stop.abort();
+    parent.addEventListener('abort', onAbort, { once: true });
+    const run: Running = {
+      settings: JSON.stringify(pool.probe),
+      stop,
+      done: Promise.resolve(),
+      failed: false,
+    };
+    const log = this.options.logger.child({ pool: pool.name });
+    const loops = [this.tick(pool, stop.signal)];
+    const prober = this.prober(pool);
+    if (prober) loops.push(prober.start(stop.signal));
+    run.done = Promise.all(loops)
+      .then(() => undefined)
+      .catch((error: unknown) => {
+        run.failed = true;
+        log.error({ err: String(error) }, 'probing stopped on an error; restarted on the next sync');
+      })
+      .finally(() => parent.removeEventListener('abort', onAbort));
+    this.running.set(pool.name, run);
+    log.info({ probe: pool.probe }, 'probing pool');
+  }
+
+  /** The network prober of a TCP or HTTP pool; none for Lease pools. */
+  private prober(pool: ProbedPool): Prober | undefined {
+    const check = networkCheckFor(pool.probe);
+    if (!check) return undefined;
+    const { probe } = pool;
+    const addressOptions = {
+      port: probe.port,
+      ...(probe.addressAnnotation !== undefined ? { annotation: probe.addressAnnotation } : {}),
+    };
+    return new Prober({
+      ...probeTimings(probe),
+      clock: this.options.clock,
+      check,
+      targets: () => {
+        const targets = [];
+        for (const name of this.options.members(pool.name)) {
+          const node = this.options.node(name);
+          if (node) targets.push(probeTarget(node, addressOptions));
+        }
+        return targets;
+      },
+      onObservation: (observation) => this.options.onObservation(pool.name, observation),
+      ...(this.options.allowedAddress ? { allowedAddress: this.options.allowedAddress } : {}),
+      ...(this.options.concurrency ? { concurrency: this.options.concurrency } : {}),
+    });
+  }
+
+  /** Once per period: Ready conditions that are not True, and Lease ages for Lease pools. */
+  private async tick(pool: ProbedPool, signal: AbortSignal): Promise<void> {
+    const { clock } = this.options;
+    const { periodMs } = probeTimings(pool.probe);
+    while (!signal.aborted) {
+      const now = clock.now();
+      for (const name of this.options.members(pool.name)) {
+        const node = this.options.node(name);
+        if (!node) continue;
+        if (pool.probe.type === 'Lease') this.options.onObservation(pool.name, this.leaseAge(name, now));
+        const ready = readyObservation(node, now);
+        if (ready.status !== 'True') this.options.onObservation(pool.name, ready);
+      }
+      await sleep(clock, periodMs, signal);
+    }
+  }
+
+  /** The Lease's age on this operator's clock (immune to the node's clock skew; see lease-probe.ts). */
+  private leaseAge(node: string, now: number): Observation {
+    const lease = this.options.lease(node);
+    const sighting = observeLease(this.sightings.get(node), leaseRenewTime(lease), now);
+    this.sightings.set(node, sighting);
+    return leaseObservation(node, observedLeaseAgeMs(sighting, now), leaseStaleAfterMs(lease), now);
+  }
+}
