@@ -30,6 +30,8 @@ export class StatusWriter {
   private readonly fieldManager: string;
   private readonly timeoutMs: number;
   private readonly clock: Clock;
+  /** Per object, the last status this writer applied, to notice a field it no longer sets. */
+  private readonly lastApplied = new Map<string, unknown>();
 
   constructor(
     private readonly api: CustomObjectsApi,
@@ -60,20 +62,26 @@ export class StatusWriter {
       );
       const common = { group: ref.group, version: ref.version, plural: ref.plural, name: ref.name, body };
       const apply = { fieldManager: this.fieldManager, force: true };
-      return ref.namespace
+      const written = ref.namespace
         ? await this.api.patchNamespacedCustomObjectStatus(
             { ...common, namespace: ref.namespace, ...apply },
             options,
           )
         : await this.api.patchClusterCustomObjectStatus({ ...common, ...apply }, options);
+      this.lastApplied.set(key(ref), normalize(status));
+      return written;
     } finally {
       bounded.dispose();
     }
   }
 
   /**
-   * Applies `desired` only if it differs from `current` (the status in the informer's cache), so an
-   * idempotent reconcile does not write on every pass. Returns whether it wrote.
+   * Applies `desired` only if `current` (the status in the informer's cache) does not already hold it, so an
+   * idempotent reconcile does not write on every pass. Only what `desired` sets is compared: other field
+   * managers own the rest of the status (failover's fields of a pool, even inside `status.nodes`), and their
+   * fields must not make this writer re-apply. A field this writer set last time and no longer sets counts
+   * as a change (server-side apply then removes it); since that needs the last applied status, the first
+   * reconcile of each object after a start always applies. Returns whether it wrote.
    */
   async applyIfChanged(
     ref: CustomResourceRef,
@@ -81,7 +89,9 @@ export class StatusWriter {
     current: unknown,
     signal?: AbortSignal,
   ): Promise<boolean> {
-    if (isDeepStrictEqual(normalize(desired), normalize(current))) return false;
+    const want = normalize(desired);
+    const last = this.lastApplied.get(key(ref));
+    if (last !== undefined && holds(normalize(current), want) && !drops(last, want)) return false;
     await this.apply(ref, desired, signal);
     return true;
   }
@@ -90,4 +100,49 @@ export class StatusWriter {
 /** Drops undefined members (they are not sent) so that comparison matches what the server stores. */
 function normalize(value: unknown): unknown {
   return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
+}
+
+/**
+ * True when `current` holds everything `desired` sets: equal scalars, every key of each desired object
+ * (other keys belong to other managers), and in lists of conditions (items with a `type`: map lists in the
+ * CRD) the desired item of each type; other lists must be equal.
+ */
+export function holds(current: unknown, desired: unknown): boolean {
+  if (Array.isArray(desired)) {
+    if (!Array.isArray(current)) return false;
+    if (!desired.every(isTyped) || !current.every(isTyped)) return isDeepStrictEqual(current, desired);
+    return desired.every((item) =>
+      isDeepStrictEqual(
+        current.find((c) => c.type === item.type),
+        item,
+      ),
+    );
+  }
+  if (isObject(desired)) {
+    if (!isObject(current)) return false;
+    return Object.entries(desired).every(([k, v]) => holds(current[k], v));
+  }
+  return isDeepStrictEqual(current, desired);
+}
+
+/** True when `desired` no longer sets something `last` set: a key of an object, or a condition type. */
+export function drops(last: unknown, desired: unknown): boolean {
+  if (Array.isArray(last)) {
+    if (!Array.isArray(desired) || !last.every(isTyped) || !desired.every(isTyped)) return false;
+    return last.some((item) => !desired.some((d) => d.type === item.type));
+  }
+  if (!isObject(last) || !isObject(desired)) return false;
+  return Object.entries(last).some(([k, v]) => !(k in desired) || drops(v, desired[k]));
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function isTyped(item: unknown): item is { type: unknown } {
+  return item !== null && typeof item === 'object' && 'type' in item;
+}
+
+function key(ref: CustomResourceRef): string {
+  return `${ref.plural}/${ref.namespace ?? ''}/${ref.name}`;
 }
