@@ -94,6 +94,7 @@ spec:
   nodeSelector: {matchLabels: {type: kwok}}
   allocation: {strategy: LeastLoaded, basis: Requests}
   failover: {mode: "Off"}
+  rebalancing: {mode: "Off"}
 `;
 
 function podSpecs(count: number, seed: number): PodSpec[] {

@@ -74,6 +74,9 @@ kubectl get resourcepool general -o jsonpath='{range .status.conditions[*]}{.typ
 # A node of the general pool dies: Fulcrum detects it by its probes, fences it and moves its pods.
 deploy/demo/failover-step.sh
 
+# A node gets hot from real (emulated) usage: Fulcrum evicts pods from it until the pool is balanced again.
+deploy/demo/rebalance-step.sh
+
 cat <<TXT
 
 The cluster and the operator keep running. To explore:

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
 import { createLogger } from '../observability/logger.js';
+import { metricsSourceFromFlags } from './metrics-source-flag.js';
 import { allowCidrs } from '../probes/index.js';
 import { createOperator } from '../runtime/operator.js';
 import { runUntilSignalled } from '../runtime/signals.js';
@@ -21,6 +22,10 @@ Flags:
   --failover BOOL            probe pool nodes, fence failed ones, reschedule their pods (default true)
   --probe-allow-cidrs LIST   comma-separated CIDRs failover probes may connect to (default 127.0.0.0/8:
                              set your node network, e.g. 10.0.0.0/8, in production)
+  --rebalance BOOL           move pods off hot nodes per each pool's spec.rebalancing (default true)
+  --metrics-source KIND      usage for rebalancing: metrics-api (metrics.k8s.io, default), kubelet-summary
+                             (node proxy /stats/summary) or prometheus (needs --prometheus-url)
+  --prometheus-url URL       Prometheus HTTP API base URL, e.g. http://prometheus.monitoring:9090
   --log-level LEVEL          trace, debug, info, warn, error (default info)
   --log-format FORMAT        json or text (default json)`;
 
@@ -39,6 +44,9 @@ export async function runCommand(args: string[]): Promise<number> {
       'retry-period': { type: 'string', default: '2' },
       failover: { type: 'string', default: 'true' },
       'probe-allow-cidrs': { type: 'string', default: '127.0.0.0/8' },
+      rebalance: { type: 'string', default: 'true' },
+      'metrics-source': { type: 'string', default: 'metrics-api' },
+      'prometheus-url': { type: 'string' },
       'log-level': { type: 'string', default: 'info' },
       'log-format': { type: 'string', default: 'json' },
       help: { type: 'boolean', short: 'h' },
@@ -60,6 +68,13 @@ export async function runCommand(args: string[]): Promise<number> {
       ? {
           failover: {
             allowedProbeAddress: allowCidrs(values['probe-allow-cidrs'].split(',').map((c) => c.trim())),
+          },
+        }
+      : {}),
+    ...(parseBool(values.rebalance, '--rebalance')
+      ? {
+          rebalancing: {
+            metricsSource: metricsSourceFromFlags(values['metrics-source'], values['prometheus-url']),
           },
         }
       : {}),

@@ -4,6 +4,7 @@ import { createKubeActuator, type Actuator } from '../actuation/index.js';
 import { createFailoverController } from '../controllers/failover-controller.js';
 import { syncModelFromInformers } from '../controllers/model-sync.js';
 import { createPolicyController } from '../controllers/policy-controller.js';
+import { createRebalancing } from '../controllers/rebalance-controller.js';
 import { createPoolController } from '../controllers/pool-controller.js';
 import { PoolIndex } from '../controllers/pool-index.js';
 import { PolicyIndex } from '../controllers/policy-index.js';
@@ -17,6 +18,7 @@ import { kubeLeaseClient } from '../kube/lease-client.js';
 import { ClusterModel } from '../model/cluster-model.js';
 import { ControllerMetrics } from '../observability/controller-metrics.js';
 import { HealthServer, informersNotWedged, informersSynced } from '../observability/health-server.js';
+import type { MetricsSourceConfig, Smoothing } from '../metrics/index.js';
 import type { Logger } from '../observability/logger.js';
 import type { AddressGuard } from '../probes/index.js';
 import { OperatorMetrics } from '../observability/metrics.js';
@@ -44,6 +46,11 @@ export interface OperatorOptions {
    * admits (default loopback only).
    */
   failover?: { allowedProbeAddress?: AddressGuard; probeConcurrency?: number };
+  /**
+   * Rebalancing (measure usage, move pods off hot nodes, per each pool's spec.rebalancing): off unless given,
+   * like failover; `fulcrum run` turns it on by default with the metrics.k8s.io source.
+   */
+  rebalancing?: { metricsSource: MetricsSourceConfig; smoothing?: Smoothing };
 }
 
 /** The assembled operator: caches, model, controllers and servers, under one manager. */
@@ -114,6 +121,9 @@ export function createOperator(options: OperatorOptions): Operator {
   );
   if (options.failover) {
     manager.add(createFailoverController({ ...deps, ...options.failover, actuator, policies }));
+  }
+  if (options.rebalancing) {
+    manager.add(...createRebalancing({ ...deps, ...options.rebalancing, kubeConfig, actuator }));
   }
   return {
     manager,

@@ -1,0 +1,300 @@
+/**
+ * The rebalance controller: while this replica leads, every valid pool is planned once per its
+ * `spec.rebalancing.interval` and the plan carried out through the Actuator. Per pool and interval:
+ *
+ *  1. read the pool's usage (PoolUsage, fed by the MetricsLoop on every replica) and the pod facts;
+ *  2. plan with the pure core (planRebalance: hysteresis, victims, budgets, destinations, hot taints);
+ *  3. act (MoveExecutor): evictions through the Eviction API, node cooldown stamps, hot taints;
+ *  4. write Balanced, MetricsAvailable, nodes.hot, load, imbalance, lastActions and counters by server-side
+ *     apply under the field manager `fulcrum-balancer`, beside what the pool and failover controllers own.
+ *
+ * Heat, move history and counters belong to one leadership term and start from the API server (pool-term.ts),
+ * so a new leader neither forgets a cooldown nor repeats a cycle's budget. Pools are planned one after the
+ * other; evictions are replaced by the Fulcrum scheduler, pods of other schedulers are steered by the taint.
+ *
+ * Helpers beside this file (src/controllers/rebalance/): per-pool usage stores, the metrics loop, pod facts,
+ * the move executor, the action log, the status writer and the metrics.
+ */
+import { performance } from 'node:perf_hooks';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Actuator, ActuationMode } from '../actuation/index.js';
+import { parseDuration, type ResourcePool, type ResourcePoolStatus } from '../api/index.js';
+import {
+  planRebalance,
+  pruneHistory,
+  rebalanceSettings,
+  type RebalancePlan,
+  type RebalanceSettings,
+} from '../balancing/index.js';
+import { realClock, sleep, type Clock } from '../kube/clock.js';
+import { describeError } from '../kube/errors.js';
+import { waitForCacheSync } from '../kube/informer.js';
+import type { CustomObject } from '../kube/informers.js';
+import { createMetricsSource, type MetricsSourceConfig, type Smoothing } from '../metrics/index.js';
+import type { NodeInfo } from '../model/node-info.js';
+import { zeroResources } from '../model/resources.js';
+import { placementPool } from '../placement/index.js';
+import type { Runnable } from '../runtime/runnable.js';
+import type { ControllerDeps } from './controller-deps.js';
+import { PolicyIndex } from './policy-index.js';
+import { appendActions } from './rebalance/action-log.js';
+import { MetricsLoop } from './rebalance/metrics-loop.js';
+import { MoveExecutor, type Execution } from './rebalance/move-executor.js';
+import { outcomeStatus } from './rebalance/outcome-status.js';
+import { rebalanceFacts } from './rebalance/pod-facts.js';
+import { startTerm, type PoolTerm } from './rebalance/pool-term.js';
+import { PoolUsage, type PoolUsageSettings } from './rebalance/pool-usage.js';
+import { RebalanceMetrics } from './rebalance/rebalance-metrics.js';
+import { RebalanceStatusWriter } from './rebalance/rebalance-status-writer.js';
+
+/** Longest sleep between looks at the pools, so a new pool or a changed interval is seen soon. */
+const MAX_IDLE_MS = 1_000;
+
+export interface RebalanceControllerDeps extends ControllerDeps {
+  actuator: Actuator;
+  policies: PolicyIndex;
+  usage: PoolUsage;
+  /** The metrics loop filling `usage`: planning waits for its first round, and names its failures. */
+  metricsLoop: Pick<MetricsLoop, 'firstRound' | 'lastFailure'>;
+  clock?: Clock;
+}
+
+export class RebalanceController implements Runnable {
+  readonly name = 'rebalance-controller';
+  readonly needsLeader = true;
+  private readonly clock: Clock;
+  private readonly executor: MoveExecutor;
+  private readonly statusWriter: RebalanceStatusWriter;
+  private readonly metrics: RebalanceMetrics | undefined;
+
+  constructor(private readonly deps: RebalanceControllerDeps) {
+    this.clock = deps.clock ?? realClock;
+    this.executor = new MoveExecutor(deps.actuator);
+    this.statusWriter = new RebalanceStatusWriter(deps.customObjects);
+    this.metrics = deps.metrics ? new RebalanceMetrics(deps.metrics.registry) : undefined;
+  }
+
+  async start(signal: AbortSignal): Promise<void> {
+    if (!(await waitForCacheSync(this.deps.informers.all(), signal))) return;
+    await Promise.race([this.deps.metricsLoop.firstRound, aborted(signal)]);
+    const terms = new Map<string, PoolTerm>();
+    this.deps.logger.info({ controller: 'rebalance' }, 'controller started');
+    while (!signal.aborted) {
+      const pools = this.deps.pools.validPools();
+      for (const name of terms.keys()) if (!pools.has(name)) terms.delete(name);
+      for (const pool of pools.values()) {
+        if (signal.aborted) break;
+        try {
+          await this.tick(terms, pool, signal);
+        } catch (error) {
+          // The next interval plans afresh from the caches: a failed write or call is not retried here.
+          this.deps.logger.warn(
+            { controller: 'rebalance', pool: pool.metadata.name, err: describeError(error) },
+            'rebalancing interval failed',
+          );
+        }
+      }
+      const now = this.clock.now();
+      const next = Math.min(now + MAX_IDLE_MS, ...[...terms.values()].map((t) => t.nextAt));
+      await sleep(this.clock, Math.max(10, next - now), signal);
+    }
+  }
+
+  /** One interval of one pool, if it is due. */
+  private async tick(terms: Map<string, PoolTerm>, pool: ResourcePool, signal: AbortSignal): Promise<void> {
+    const name = pool.metadata.name;
+    const object = this.deps.informers.resourcePools.get(name);
+    if (!object) return;
+    const settings = rebalanceSettings(pool.spec.rebalancing);
+    const members = this.deps.pools.membership().nodesByPool.get(name) ?? [];
+    const now = this.clock.now();
+    let term = terms.get(name);
+    if (!term) {
+      const status = object.status as ResourcePoolStatus | undefined;
+      term = startTerm(status, this.memberInfos(members), settings, now);
+      terms.set(name, term);
+    }
+    if (now < term.nextAt) return;
+    term.nextAt = now + settings.intervalMs;
+    term.history = pruneHistory(term.history, now, settings.cooldownMs);
+
+    const plan = this.plan(pool, object, members, settings, term, now);
+    term.heat = plan.heat;
+    const mode: ActuationMode = settings.mode === 'DryRun' ? 'DryRun' : 'Enforce';
+    const execution = await this.executor.execute(plan, {
+      pool: name,
+      mode,
+      now,
+      cooldownMs: settings.cooldownMs,
+      listed: term.lastActions,
+      signal,
+    });
+    this.record(term, execution, settings, now);
+    this.report(object, plan, execution, term);
+    const fragment = outcomeStatus(plan.status, execution, this.deps.metricsLoop.lastFailure);
+    const wrote = await this.statusWriter.write(
+      object,
+      { fragment, lastActions: term.lastActions, counters: term.counters },
+      new Date(now),
+      signal,
+    );
+    if (wrote) this.deps.controllerMetrics?.statusWritten('ResourcePool/rebalance');
+  }
+
+  /** The pure part: usage, facts, then planRebalance. */
+  private plan(
+    pool: ResourcePool,
+    object: CustomObject,
+    members: readonly string[],
+    settings: RebalanceSettings,
+    term: PoolTerm,
+    now: number,
+  ): RebalancePlan {
+    const { model, informers, policies } = this.deps;
+    const name = pool.metadata.name;
+    const pods: string[] = [];
+    for (const node of members) for (const key of model.podsOn(node)) pods.push(key);
+    const usage = this.deps.usage.view(name, {
+      members,
+      pods,
+      now,
+      nodeRequests: (node) => model.requested(node),
+      nodeIdle: (node) => model.podsOn(node).size === 0,
+      podRequests: (key) => model.pod(key)?.requests ?? zeroResources(),
+    });
+    const started = performance.now();
+    const plan = planRebalance({
+      model,
+      pool: placementPool(pool, members),
+      settings,
+      ...(object.metadata?.generation !== undefined ? { generation: object.metadata.generation } : {}),
+      now,
+      ...(usage ? { usage: usage.nodes.usage, podUsage: usage.pods, metrics: usage.nodes } : {}),
+      heat: term.heat,
+      history: term.history,
+      facts: rebalanceFacts({ informers, policies, model, pools: () => this.deps.pools.validPools() }),
+    });
+    this.metrics?.plan.observe({ pool: name }, (performance.now() - started) / 1000);
+    this.metrics?.hotNodes.set({ pool: name }, plan.status.nodes.hot);
+    if (plan.status.imbalance !== undefined)
+      this.metrics?.imbalance.set({ pool: name }, plan.status.imbalance);
+    return plan;
+  }
+
+  /** History, counters and lastActions after an interval's actions. */
+  private record(term: PoolTerm, execution: Execution, settings: RebalanceSettings, now: number): void {
+    term.history.push(...execution.moves);
+    term.counters = {
+      evictions: term.counters.evictions + execution.evicted,
+      dryRunEvictions: term.counters.dryRunEvictions + execution.dryRun,
+      evictionsBlocked: term.counters.evictionsBlocked + execution.blocked.length,
+    };
+    term.lastActions = appendActions(term.lastActions, execution.actions, now, settings.cooldownMs);
+  }
+
+  /** A log line per interval that did something, and pool Events for evictions a budget stopped. */
+  private report(object: CustomObject, plan: RebalancePlan, execution: Execution, term: PoolTerm): void {
+    const { events, logger } = this.deps;
+    const pool = object.metadata?.name;
+    for (const b of execution.blocked)
+      events.record(
+        object,
+        'Warning',
+        'EvictionBlocked',
+        `could not move ${b.pod} off hot node ${b.node}: ${b.message}`,
+      );
+    for (const skip of plan.skipped) {
+      if (skip.reason !== 'DisruptionBudget' || term.reportedHolds.has(skip.pod)) continue;
+      term.reportedHolds.add(skip.pod);
+      events.record(
+        object,
+        'Warning',
+        'EvictionBlocked',
+        `not moving ${skip.pod} off hot node ${skip.node}: disruption budget ${skip.detail ?? ''} allows no more disruptions`,
+      );
+    }
+    const acted = execution.actions.length > 0 || execution.failures.length > 0;
+    const fields = {
+      controller: 'rebalance',
+      pool,
+      hot: plan.status.nodes.hot,
+      load: plan.status.load,
+      imbalance: plan.status.imbalance,
+      planned: plan.evictions.length,
+      evicted: execution.evicted,
+      dryRun: execution.dryRun,
+      blocked: execution.blocked.length,
+      denied: execution.denied,
+      ...(plan.halted ? { halted: plan.halted } : {}),
+      ...(execution.failures.length > 0 ? { failures: execution.failures } : {}),
+    };
+    if (execution.failures.length > 0) logger.warn(fields, 'rebalancing interval had failures');
+    else if (acted) logger.info(fields, 'rebalancing interval');
+    else logger.debug(fields, 'rebalancing interval');
+  }
+
+  private memberInfos(members: readonly string[]): NodeInfo[] {
+    const infos: NodeInfo[] = [];
+    for (const name of members) {
+      const info = this.deps.model.node(name);
+      if (info) infos.push(info);
+    }
+    return infos;
+  }
+}
+
+function aborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}
+
+export interface RebalancingDeps extends ControllerDeps {
+  kubeConfig: KubeConfig;
+  actuator: Actuator;
+  metricsSource: MetricsSourceConfig;
+  smoothing?: Smoothing;
+  clock?: Clock;
+}
+
+/**
+ * The metrics loop (every replica) and the rebalance controller (leader only), sharing one PoolUsage;
+ * `createOperator` adds both to the manager. Only pools that rebalance on measured usage are measured.
+ */
+export function createRebalancing(deps: RebalancingDeps): [MetricsLoop, RebalanceController] {
+  const measured = (): Map<string, PoolUsageSettings> => {
+    const wanted = new Map<string, PoolUsageSettings>();
+    for (const pool of deps.pools.validPools().values()) {
+      const r = pool.spec.rebalancing;
+      if (r.mode === 'Off' || pool.spec.allocation.basis === 'Requests') continue;
+      wanted.set(pool.metadata.name, {
+        windowMs: parseDuration(r.metricsWindow),
+        intervalMs: parseDuration(r.interval),
+      });
+    }
+    return wanted;
+  };
+  const usage = new PoolUsage(deps.smoothing);
+  const source = createMetricsSource(deps.metricsSource, {
+    kubeConfig: deps.kubeConfig,
+    nodes: () =>
+      [...measured().keys()].flatMap((pool) => deps.pools.membership().nodesByPool.get(pool) ?? []),
+  });
+  const metricsLoop = new MetricsLoop({
+    source,
+    usage,
+    model: deps.model,
+    pools: measured,
+    poolOfNode: (node) => deps.pools.poolOfNode(node),
+    logger: deps.logger,
+    ...(deps.clock ? { clock: deps.clock } : {}),
+  });
+  const controller = new RebalanceController({
+    ...deps,
+    policies: new PolicyIndex(deps.informers.workloadPolicies),
+    usage,
+    metricsLoop,
+  });
+  return [metricsLoop, controller];
+}
