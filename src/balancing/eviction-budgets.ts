@@ -68,7 +68,8 @@ export class EvictionBudgets {
       ['policy', this.facts.policyBudgets?.(pod) ?? []],
     ] as const) {
       for (const budget of list) {
-        const name = `${prefix}:${budget.name}`;
+        // Budgets from preemptionBudgets() already carry the prefix; planner fixtures may not.
+        const name = budget.name.startsWith(`${prefix}:`) ? budget.name : `${prefix}:${budget.name}`;
         if (!this.disruptions.has(name)) this.disruptions.set(name, Math.max(0, budget.disruptionsAllowed));
         if (!names.includes(name)) names.push(name);
       }

@@ -32,7 +32,7 @@ import { waitForCacheSync } from '../kube/informer.js';
 import type { CustomObject } from '../kube/informers.js';
 import { createMetricsSource, type MetricsSourceConfig, type Smoothing } from '../metrics/index.js';
 import type { NodeInfo } from '../model/node-info.js';
-import { zeroResources } from '../model/resources.js';
+import { zeroResources, type ResourceVector } from '../model/resources.js';
 import { placementPool } from '../placement/index.js';
 import type { Runnable } from '../runtime/runnable.js';
 import type { ControllerDeps } from './controller-deps.js';
@@ -256,6 +256,33 @@ export interface RebalancingDeps extends ControllerDeps {
   metricsSource: MetricsSourceConfig;
   smoothing?: Smoothing;
   clock?: Clock;
+  /** Receives every measured node's fresh usage after each metrics round (the scheduler reads it). */
+  onNodeUsage?: (usage: ReadonlyMap<string, ResourceVector>) => void;
+}
+
+/**
+ * Fresh smoothed usage of every measured node of every pool, for the scheduler: placement on the Usage and
+ * Max bases then reads the same signal that makes a node hot here, so an evicted pod's replacement is not
+ * placed back on the node it left. Stale nodes are left out (the scheduler counts them by requests).
+ */
+function nodeUsage(
+  usage: PoolUsage,
+  deps: RebalancingDeps,
+  now: number,
+): ReadonlyMap<string, ResourceVector> {
+  const out = new Map<string, ResourceVector>();
+  for (const pool of usage.poolNames) {
+    const view = usage.view(pool, {
+      members: deps.pools.membership().nodesByPool.get(pool) ?? [],
+      pods: [],
+      now,
+      nodeRequests: (node) => deps.model.requested(node),
+      nodeIdle: (node) => deps.model.podsOn(node).size === 0,
+      podRequests: (key) => deps.model.pod(key)?.requests ?? zeroResources(),
+    });
+    for (const [node, vector] of view?.nodes.usage ?? []) out.set(node, vector);
+  }
+  return out;
 }
 
 /**
@@ -289,6 +316,7 @@ export function createRebalancing(deps: RebalancingDeps): [MetricsLoop, Rebalanc
     poolOfNode: (node) => deps.pools.poolOfNode(node),
     logger: deps.logger,
     ...(deps.clock ? { clock: deps.clock } : {}),
+    onRecorded: (now) => deps.onNodeUsage?.(nodeUsage(usage, deps, now)),
   });
   const controller = new RebalanceController({
     ...deps,

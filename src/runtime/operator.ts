@@ -16,6 +16,7 @@ import { createClusterInformers, type ClusterInformers } from '../kube/informers
 import { LeaderElector } from '../kube/leader-election.js';
 import { kubeLeaseClient } from '../kube/lease-client.js';
 import { ClusterModel } from '../model/cluster-model.js';
+import type { ResourceVector } from '../model/resources.js';
 import { ControllerMetrics } from '../observability/controller-metrics.js';
 import { HealthServer, informersNotWedged, informersSynced } from '../observability/health-server.js';
 import type { MetricsSourceConfig, Smoothing } from '../metrics/index.js';
@@ -98,6 +99,8 @@ export function createOperator(options: OperatorOptions): Operator {
     logger,
   });
   const policies = new PolicyIndex(informers.workloadPolicies);
+  // Measured usage, shared by rebalancing (which collects it) and the scheduler (which places by it).
+  let nodeUsage: ReadonlyMap<string, ResourceVector> | undefined;
   const actuator = createKubeActuator(kubeConfig, { events, logger, registry: metrics.registry });
   const scheduler = new SchedulerController({
     informers,
@@ -110,6 +113,7 @@ export function createOperator(options: OperatorOptions): Operator {
     logger: logger.child({ controller: 'scheduler' }),
     metrics: new SchedulerMetrics(metrics.registry),
     evictor: actuatorEvictor(actuator, logger.child({ controller: 'scheduler' })),
+    usage: () => nodeUsage,
   });
   const manager = new Manager({ logger, leaderElector: elector });
   manager.add(
@@ -123,7 +127,10 @@ export function createOperator(options: OperatorOptions): Operator {
     manager.add(createFailoverController({ ...deps, ...options.failover, actuator, policies }));
   }
   if (options.rebalancing) {
-    manager.add(...createRebalancing({ ...deps, ...options.rebalancing, kubeConfig, actuator }));
+    const onNodeUsage = (usage: ReadonlyMap<string, ResourceVector>): void => {
+      nodeUsage = usage;
+    };
+    manager.add(...createRebalancing({ ...deps, ...options.rebalancing, kubeConfig, actuator, onNodeUsage }));
   }
   return {
     manager,

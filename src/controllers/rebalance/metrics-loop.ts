@@ -29,6 +29,8 @@ export interface MetricsLoopOptions {
   poolOfNode: (node: string) => string | undefined;
   logger: Logger;
   clock?: Clock;
+  /** Called after each round that read something (the scheduler's usage view is rebuilt then). */
+  onRecorded?: (now: number) => void;
 }
 
 export class MetricsLoop implements Runnable {
@@ -92,6 +94,7 @@ export class MetricsLoop implements Runnable {
         nodeOfPod: (key) => model.pod(key)?.nodeName,
       });
       this.reportProblems(collection.problems.map((p) => (p.key ? `${p.key}: ${p.message}` : p.message)));
+      this.options.onRecorded?.(this.clock.now());
     } catch (error) {
       if (signal.aborted) return;
       const message = describeError(error);

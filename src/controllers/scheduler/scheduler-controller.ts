@@ -18,6 +18,7 @@ import { waitForCacheSync } from '../../kube/informer.js';
 import type { ClusterInformers } from '../../kube/informers.js';
 import type { ClusterModel } from '../../model/cluster-model.js';
 import { isTerminal, podInfoFromPod, podKey, type PodInfo } from '../../model/pod-info.js';
+import type { ResourceVector } from '../../model/resources.js';
 import type { Logger } from '../../observability/logger.js';
 import type { SchedulerMetrics } from '../../observability/scheduler-metrics.js';
 import { forget, newPlacementState, type Preemption, type QueuedPod } from '../../placement/index.js';
@@ -52,6 +53,11 @@ export interface SchedulerControllerOptions {
   evictor?: PreemptionEvictor;
   /** Nodes the failure detector marked failed (they get no new pods). */
   failedNodes?: () => ReadonlySet<string> | undefined;
+  /**
+   * Smoothed measured usage per node, for pools placing on the Usage or Max basis; a new map after each
+   * metrics round (the pool snapshots are retaken then). Nodes missing from it count by their requests.
+   */
+  usage?: () => ReadonlyMap<string, ResourceVector> | undefined;
   schedulerName?: string;
   clock?: Clock;
   /** Bindings in flight at once (default 32). */
@@ -114,6 +120,7 @@ export class SchedulerController implements Runnable {
       snapshots: this.snapshots,
       policies: this.options.policies,
       failedNodes: this.options.failedNodes?.(),
+      usage: this.options.usage?.(),
       preemption: this.options.evictor ? preemptionBudgets(this.options) : undefined,
       mayPreempt: (key) => !this.preemptions.victimsLeaving(key, model, now),
       holdBack: (pool, priority) => this.preemptions.holdsBack(pool, priority, now),
