@@ -2,8 +2,9 @@
  * Carries out one rebalance plan through the Actuator, the one path for disruptive actions (budgets, DryRun,
  * a log line, an Event and a metric for every outcome). Evictions first, in plan order, one at a time:
  *
- *  - Done: the move is recorded (history, `lastActions`), and both nodes are stamped
- *    `fulcrum.io/rebalanced-at`, so their cooldown survives a restart or a change of leader;
+ *  - before it (Enforce): both nodes are stamped `fulcrum.io/rebalanced-at`, so their cooldown survives a
+ *    restart or a change of leader, even one between the eviction and the status write;
+ *  - Done: the move is recorded (history, `lastActions`);
  *  - DryRun: recorded as such (no history: nothing moved), once per pod and node within the cooldown;
  *  - Blocked (a PodDisruptionBudget answered 429): counted and reported, never retried in this interval;
  *  - Denied (the actuator's own budget is spent): the rest of the plan waits for the next interval;
@@ -81,6 +82,11 @@ export class MoveExecutor {
 
   /** One eviction; returns true when the actuator's budget denied it (stop for this interval). */
   private async evict(e: EvictionRequest, ctx: ExecutionContext, out: Execution): Promise<boolean> {
+    // Stamp first, evict second: a leader killed right after an eviction would otherwise leave no trace of
+    // it (status is written at the end of the interval), and its successor would take another pod off the
+    // same node at once (test/integration/rebalance/rebalance-leader-change.test.ts). A stamp whose eviction
+    // then does not happen only rests the node for one cooldown; a source that cannot be stamped is not evicted.
+    if (ctx.mode === 'Enforce' && !(await this.stamp([e.from, e.expectedTo], ctx, out))) return false;
     const result = await this.actuator.evict(
       {
         source: 'rebalance',
@@ -97,7 +103,6 @@ export class MoveExecutor {
         out.moves.push(record);
         out.actions.push(moveToPoolAction(record, e.reason));
         out.evicted++;
-        await this.stamp([e.from, e.expectedTo], ctx, out);
         return false;
       }
       case 'DryRun':
@@ -126,8 +131,11 @@ export class MoveExecutor {
     }
   }
 
-  /** Both nodes of a move start their cooldown, in the API server (a new leader reads it from the nodes). */
-  private async stamp(nodes: readonly string[], ctx: ExecutionContext, out: Execution): Promise<void> {
+  /**
+   * Both nodes of a move start their cooldown, in the API server (a new leader reads it from the nodes).
+   * Returns whether the first node (the source) carries the stamp.
+   */
+  private async stamp(nodes: readonly string[], ctx: ExecutionContext, out: Execution): Promise<boolean> {
     const value = rebalancedAtValue(ctx.now);
     const results = await Promise.all(
       nodes.map((node) =>
@@ -146,6 +154,7 @@ export class MoveExecutor {
       ),
     );
     for (const r of results) if (r.outcome === 'Failed') out.failures.push(r.message);
+    return results[0]?.outcome === 'Done';
   }
 
   private async retaint(t: TaintRequest, ctx: ExecutionContext, out: Execution): Promise<void> {

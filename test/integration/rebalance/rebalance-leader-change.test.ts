@@ -279,7 +279,11 @@ test('the leader is killed after its first eviction; the standby finishes within
     async () => {
       const p = await readPool();
       const done = condition(p, 'Balanced')?.status === 'True' && p.status?.nodes?.hot === 0;
-      return done && record.deletions.some((d) => d.at > takeoverAt) ? p : undefined;
+      // A new term starts with no heat (a node is hot only after `consecutive` intervals), so right after
+      // the takeover Balanced=True means nothing yet: it counts once it has held that long since the last move.
+      const last = Math.max(takeoverAt, ...record.deletions.map((d) => d.at));
+      const settled = Date.now() - last > (REBALANCING.consecutive + 1) * INTERVAL_MS;
+      return done && settled && record.deletions.some((d) => d.at > takeoverAt) ? p : undefined;
     },
     300_000,
     1_000,
