@@ -9,20 +9,12 @@
  *
  * Writes only when the fields this manager owns differ from what is stored, so a resync writes nothing.
  */
-import { isDeepStrictEqual } from 'node:util';
 import type { CustomObjectsApi } from '@kubernetes/client-node';
-import {
-  GROUP,
-  RESOURCE_POOL_KIND,
-  RESOURCE_POOL_PLURAL,
-  ResourcePoolConditionType,
-  VERSION,
-  type ResourcePoolStatus,
-} from '../../api/index.js';
+import { ResourcePoolConditionType, type ResourcePoolStatus } from '../../api/index.js';
 import type { FailoverStatusFragment } from '../../failover/index.js';
 import type { CustomObject } from '../../kube/informers.js';
-import { StatusWriter } from '../../kube/status-writer.js';
 import { mergeConditions, type Condition } from '../../model/conditions.js';
+import { PoolStatusPartWriter } from '../pool-status-part.js';
 
 export const FAILOVER_FIELD_MANAGER = 'fulcrum-failover';
 
@@ -39,10 +31,10 @@ interface OwnedStatus {
 }
 
 export class FailoverStatusWriter {
-  private readonly writer: StatusWriter;
+  private readonly writer: PoolStatusPartWriter;
 
   constructor(api: CustomObjectsApi) {
-    this.writer = new StatusWriter(api, { fieldManager: FAILOVER_FIELD_MANAGER });
+    this.writer = new PoolStatusPartWriter(api, FAILOVER_FIELD_MANAGER);
   }
 
   /** Applies `fragment` to `pool` unless it is already what is stored; returns whether it wrote. */
@@ -58,16 +50,7 @@ export class FailoverStatusWriter {
       failover: fragment.failover,
       nodes: fragment.nodes,
     };
-    if (isDeepStrictEqual(normalize(desired), normalize(current))) return false;
-    const ref = {
-      group: GROUP,
-      version: VERSION,
-      plural: RESOURCE_POOL_PLURAL,
-      kind: RESOURCE_POOL_KIND,
-      name: pool.metadata?.name ?? '',
-    };
-    await this.writer.apply(ref, desired, signal);
-    return true;
+    return this.writer.applyIfChanged(pool.metadata?.name ?? '', desired, current, signal);
   }
 }
 
@@ -80,11 +63,4 @@ function ownedPart(status: ResourcePoolStatus | undefined): OwnedStatus {
   if (status?.nodes?.unhealthy !== undefined) nodes.unhealthy = status.nodes.unhealthy;
   if (status?.nodes?.fenced !== undefined) nodes.fenced = status.nodes.fenced;
   return { conditions, failover: status?.failover ?? {}, nodes };
-}
-
-/** JSON round trip (drops undefined) and conditions by type, as the server may store them in any order. */
-function normalize(status: OwnedStatus): unknown {
-  const plain = JSON.parse(JSON.stringify(status)) as OwnedStatus;
-  plain.conditions.sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
-  return plain;
 }

@@ -7,21 +7,12 @@
  *
  * Writes only when these fields differ from what is stored, so a quiet interval writes nothing.
  */
-import { isDeepStrictEqual } from 'node:util';
 import type { CustomObjectsApi } from '@kubernetes/client-node';
-import {
-  GROUP,
-  RESOURCE_POOL_KIND,
-  RESOURCE_POOL_PLURAL,
-  ResourcePoolConditionType,
-  VERSION,
-  type PoolAction,
-  type ResourcePoolStatus,
-} from '../../api/index.js';
+import { ResourcePoolConditionType, type PoolAction, type ResourcePoolStatus } from '../../api/index.js';
 import type { BalanceStatusFragment } from '../../balancing/index.js';
 import type { CustomObject } from '../../kube/informers.js';
-import { StatusWriter } from '../../kube/status-writer.js';
 import { mergeConditions, type Condition } from '../../model/conditions.js';
+import { PoolStatusPartWriter } from '../pool-status-part.js';
 
 export const BALANCER_FIELD_MANAGER = 'fulcrum-balancer';
 
@@ -55,10 +46,10 @@ interface OwnedStatus {
 }
 
 export class RebalanceStatusWriter {
-  private readonly writer: StatusWriter;
+  private readonly writer: PoolStatusPartWriter;
 
   constructor(api: CustomObjectsApi) {
-    this.writer = new StatusWriter(api, { fieldManager: BALANCER_FIELD_MANAGER });
+    this.writer = new PoolStatusPartWriter(api, BALANCER_FIELD_MANAGER);
   }
 
   /** Applies `status` to `pool` unless it is what is stored already; returns whether it wrote. */
@@ -74,16 +65,7 @@ export class RebalanceStatusWriter {
       lastActions: status.lastActions,
       counters: status.counters,
     };
-    if (isDeepStrictEqual(normalize(desired), normalize(current))) return false;
-    const ref = {
-      group: GROUP,
-      version: VERSION,
-      plural: RESOURCE_POOL_PLURAL,
-      kind: RESOURCE_POOL_KIND,
-      name: pool.metadata?.name ?? '',
-    };
-    await this.writer.apply(ref, desired, signal);
-    return true;
+    return this.writer.applyIfChanged(pool.metadata?.name ?? '', desired, current, signal);
   }
 }
 
@@ -114,11 +96,4 @@ function ownedPart(status: ResourcePoolStatus | undefined): OwnedStatus {
     lastActions: status?.lastActions ?? [],
     counters,
   };
-}
-
-/** JSON round trip (drops undefined) and conditions by type, as the server may store them in any order. */
-function normalize(status: OwnedStatus): unknown {
-  const plain = JSON.parse(JSON.stringify(status)) as OwnedStatus;
-  plain.conditions.sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
-  return plain;
 }
