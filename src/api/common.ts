@@ -48,6 +48,21 @@ export function durationAtLeast(minimum: string) {
   ]);
 }
 
+/** A duration between `minimum` and `maximum` (duration strings), checked by the API server with CEL too. */
+export function durationBetween(minimum: string, maximum: string) {
+  return withRules(duration, [
+    {
+      rule:
+        `!${celIsDuration('self')} || ` +
+        `(duration(self) >= duration('${minimum}') && duration(self) <= duration('${maximum}'))`,
+      message: `must be between ${minimum} and ${maximum}`,
+      holds: (value) =>
+        !DURATION_PATTERN.test(value) ||
+        (parseDuration(value) >= parseDuration(minimum) && parseDuration(value) <= parseDuration(maximum)),
+    },
+  ]);
+}
+
 const INT_OR_PERCENT_MESSAGE = 'must be a non-negative integer or a percentage from 0% to 100%';
 
 /** A count or a percentage of a total, like a PodDisruptionBudget's minAvailable ("2" or "30%"). */

@@ -2,7 +2,7 @@
  * ResourcePool spec.failover: active node probes, fencing, and the partition guard.
  */
 import { z } from 'zod';
-import { duration, durationAtLeast, intOrPercent, labelKey } from './common.js';
+import { durationBetween, intOrPercent, labelKey } from './common.js';
 import { celIsDuration, isDuration, parseDuration } from './duration.js';
 import { EnforcementModeSchema } from './resource-pool-rebalancing.js';
 import { withRules } from './validation-rule.js';
@@ -34,12 +34,15 @@ export const ProbeSchema = withRules(
           'InternalIP is not reachable from the operator. When omitted, the annotation fulcrum.io/probe-address ' +
           'is read; a node without the annotation is probed at its InternalIP.',
       ),
-    period: durationAtLeast('100ms')
+    period: durationBetween('100ms', '10m')
       .default('500ms')
-      .describe('Time between probes (at least 100ms, default 500ms).'),
-    timeout: duration
+      .describe('Time between probes (100ms to 10m, default 500ms).'),
+    timeout: durationBetween('50ms', '1m')
       .default('250ms')
-      .describe('How long one probe may take before it fails (default 250ms). Must be shorter than period.'),
+      .describe(
+        'How long one probe may take before it fails (50ms to 1m, default 250ms). Must be shorter than ' +
+          'period. Below 50ms a healthy node under load would look dead.',
+      ),
     failureThreshold: z
       .int()
       .min(1)

@@ -19,6 +19,8 @@ export const ResourcePoolConditionType = {
   FailoverActive: 'FailoverActive',
   /** More than maxUnhealthy nodes failed at once; failover is holding back. */
   PartitionSuspected: 'PartitionSuspected',
+  /** The pool's nodes can be probed: settings usable, addresses admitted, counts in the message. */
+  ProbesHealthy: 'ProbesHealthy',
 } as const;
 
 const quantityText = z.string().max(64);
@@ -141,7 +143,10 @@ export const ResourcePoolStatusSchema = z
     metricsTime: timestamp.optional().describe('Time of the newest usage sample used.'),
     conditions: conditions
       .optional()
-      .describe('Ready, Balanced, CapacityPressure, MetricsAvailable, FailoverActive, PartitionSuspected.'),
+      .describe(
+        'Ready, Balanced, CapacityPressure, MetricsAvailable, FailoverActive, PartitionSuspected, ' +
+          'ProbesHealthy.',
+      ),
     lastActions: z
       .array(PoolActionSchema)
       .max(20)

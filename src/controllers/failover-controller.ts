@@ -24,8 +24,10 @@ import {
   planPool,
   planStatus,
   podsOnNode,
+  type FailoverStatusInput,
   type GuardVerdict,
   type Observation,
+  probesHealthyCondition,
   type Transition,
 } from '../failover/index.js';
 import { realClock, type Clock } from '../kube/clock.js';
@@ -72,6 +74,8 @@ interface Term {
   /** Nodes as our own writes returned them, newer than the informer's until it catches up. */
   written: Map<string, V1Node>;
   verdicts: Map<string, GuardVerdict['verdict']>;
+  /** The last ProbesHealthy reason per pool, for Events on change. */
+  probeReasons: Map<string, string>;
   reportedSilent: Set<string>;
 }
 
@@ -130,6 +134,7 @@ export class FailoverController implements Runnable {
       replacements,
       written,
       verdicts: new Map(),
+      probeReasons: new Map(),
       reportedSilent: new Set(),
       supervisor: new ProbeSupervisor({
         clock: this.clock,
@@ -214,7 +219,15 @@ export class FailoverController implements Runnable {
       for (const p of plan.unfence) await term.executor.unfence(p, ctx, result);
     }
     this.settle(term, poolName, members);
-    await this.writeStatus(term, object, pool, members, plan.verdict, signal);
+    const probes = {
+      probeType: failover.probe.type,
+      counts: term.tracker.probeCounts(members),
+      ...(term.supervisor.problem(poolName) !== undefined
+        ? { settingsError: term.supervisor.problem(poolName) as string }
+        : {}),
+    };
+    this.reportProbes(object, probes);
+    await this.writeStatus(term, object, pool, members, plan.verdict, probes, signal);
     if (result.failures.length > 0)
       throw new Error(`failover of pool ${poolName}: ${result.failures.join('; ')}`);
     const pending = [...term.progress.ofPool(poolName).values()].some(
@@ -260,6 +273,7 @@ export class FailoverController implements Runnable {
     pool: ResourcePool,
     members: readonly string[],
     verdict: GuardVerdict,
+    probes: NonNullable<FailoverStatusInput['probes']>,
     signal: AbortSignal,
   ): Promise<void> {
     const status = object.status as ResourcePoolStatus | undefined;
@@ -270,6 +284,7 @@ export class FailoverController implements Runnable {
       health: term.tracker.healthOf(members),
       verdict,
       progress: term.progress.ofPool(pool.metadata.name),
+      probes,
       ...(status?.failover?.lastFailover ? { previous: status.failover.lastFailover } : {}),
     });
     const wrote = await this.statusWriter.write(object, fragment, new Date(this.clock.now()), signal);
@@ -333,6 +348,30 @@ export class FailoverController implements Runnable {
       this.deps.events.record(pool, 'Warning', 'PartitionSuspected', verdict.message);
     } else if (before === 'PartitionSuspected') {
       this.deps.events.record(pool, 'Normal', 'PartitionCleared', verdict.message);
+    }
+  }
+
+  /** The probe metric, and an Event whenever the ProbesHealthy reason changes. */
+  private reportProbes(pool: CustomObject, probes: NonNullable<FailoverStatusInput['probes']>): void {
+    const name = pool.metadata?.name ?? '';
+    const c = probes.counts;
+    for (const [outcome, value] of [
+      ['answering', c.answering],
+      ['failing', c.failing],
+      ['refused', c.refused],
+      ['pending', c.pending],
+    ] as const)
+      this.metrics?.probes.set({ pool: name, outcome }, value);
+    const condition = probesHealthyCondition(probes);
+    const term = this.term;
+    if (!term || term.probeReasons.get(name) === condition.reason) return;
+    const before = term.probeReasons.get(name);
+    term.probeReasons.set(name, condition.reason);
+    if (condition.status === 'False') {
+      this.deps.logger.warn({ controller: 'failover', pool: name }, condition.message);
+      this.deps.events.record(pool, 'Warning', condition.reason, condition.message);
+    } else if (before !== undefined) {
+      this.deps.events.record(pool, 'Normal', condition.reason, condition.message);
     }
   }
 

@@ -72,3 +72,9 @@ export {
   type FailoverStatusFragment,
   type FailoverStatusInput,
 } from './status.js';
+export {
+  probesHealthyCondition,
+  probesUsable,
+  type ProbeCounts,
+  type ProbeReportInput,
+} from './probe-report.js';

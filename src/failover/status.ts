@@ -9,6 +9,7 @@ import { ResourcePoolConditionType } from '../api/index.js';
 import type { DesiredCondition } from '../model/conditions.js';
 import { describeFailure, type NodeHealthState } from './detector.js';
 import type { GuardVerdict } from './partition-guard.js';
+import { probesHealthyCondition, type ProbeReportInput } from './probe-report.js';
 
 export type FailedNode = z.output<typeof FailedNodeSchema>;
 
@@ -41,6 +42,8 @@ export interface FailoverStatusInput {
   progress: ReadonlyMap<string, FailoverProgress>;
   /** `status.failover.lastFailover` as currently written, kept when no newer failover is in `progress`. */
   previous?: FailoverRecord;
+  /** How the pool's probes fare: adds the ProbesHealthy condition. */
+  probes?: Omit<ProbeReportInput, 'generation'>;
 }
 
 export interface FailoverStatusFragment {
@@ -55,8 +58,13 @@ export function planStatus(input: FailoverStatusInput): FailoverStatusFragment {
   const lastFailover = latestRecord(input.progress) ?? input.previous;
   let fenced = 0;
   for (const p of input.progress.values()) if (p.fencedAt !== undefined) fenced++;
+  const conditions = [failoverActive(input, failedNodes), partitionSuspected(input)];
+  if (input.probes) {
+    const generation = input.generation !== undefined ? { generation: input.generation } : {};
+    conditions.push(probesHealthyCondition({ ...input.probes, ...generation }));
+  }
   return {
-    conditions: [failoverActive(input, failedNodes), partitionSuspected(input)],
+    conditions,
     failover: lastFailover ? { failedNodes, lastFailover } : { failedNodes },
     nodes: { unhealthy: input.verdict.unhealthy.length, fenced },
   };

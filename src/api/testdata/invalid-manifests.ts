@@ -177,6 +177,24 @@ export const invalidManifests: InvalidManifestCase[] = [
     wantField: 'spec.failover.probe.period',
   },
   {
+    scenario: 'probe timeout 0s (a prober cannot run with it)',
+    kind: R,
+    spec: poolWithProbe({ timeout: '0s' }),
+    wantField: 'spec.failover.probe.timeout',
+  },
+  {
+    scenario: 'probe timeout below 50ms',
+    kind: R,
+    spec: poolWithProbe({ timeout: '10ms' }),
+    wantField: 'spec.failover.probe.timeout',
+  },
+  {
+    scenario: 'probe period over 10m (beyond what a timer holds sanely)',
+    kind: R,
+    spec: poolWithProbe({ period: '100000h', timeout: '1s' }),
+    wantField: 'spec.failover.probe.period',
+  },
+  {
     scenario: 'failureThreshold 0',
     kind: R,
     spec: poolWithProbe({ failureThreshold: 0 }),

@@ -1,4 +1,4 @@
-import { Histogram, type Registry } from 'prom-client';
+import { Gauge, Histogram, type Registry } from 'prom-client';
 
 /** Seconds, from a tenth of a second to the ~6 minutes Kubernetes itself takes. */
 const PHASE_BUCKETS = [0.1, 0.25, 0.5, 1, 1.5, 2, 3, 5, 10, 20, 30, 60, 120, 360];
@@ -10,13 +10,15 @@ const DECISION_BUCKETS = [1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1];
  * - `fulcrum_failover_detection_seconds`: first failing observation → node declared Failed;
  * - `fulcrum_failover_decision_seconds`: one planPool call (partition guard and every plan of the pool);
  * - `fulcrum_failover_fencing_seconds`: Failed → fence written;
- * - `fulcrum_failover_recovery_seconds`: Failed → every deleted pod has a replacement bound elsewhere.
+ * - `fulcrum_failover_recovery_seconds`: Failed → every deleted pod has a replacement bound elsewhere;
+ * - `fulcrum_failover_probes`: members by their last probe's outcome (answering, failing, refused, pending).
  */
 export class FailoverMetrics {
   readonly detection: Histogram<'pool'>;
   readonly decision: Histogram<'pool'>;
   readonly fencing: Histogram<'pool'>;
   readonly recovery: Histogram<'pool'>;
+  readonly probes: Gauge<'pool' | 'outcome'>;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -47,6 +49,12 @@ export class FailoverMetrics {
       help: 'Seconds from a node being declared failed to every pod it lost being bound to another node.',
       labelNames,
       buckets: PHASE_BUCKETS,
+      registers,
+    });
+    this.probes = new Gauge({
+      name: 'fulcrum_failover_probes',
+      help: "Pool members by their last probe's outcome: answering, failing, refused (never sent), pending.",
+      labelNames: ['pool', 'outcome'],
       registers,
     });
   }

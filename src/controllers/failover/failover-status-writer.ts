@@ -21,6 +21,7 @@ export const FAILOVER_FIELD_MANAGER = 'fulcrum-failover';
 const OWNED_CONDITIONS: readonly string[] = [
   ResourcePoolConditionType.FailoverActive,
   ResourcePoolConditionType.PartitionSuspected,
+  ResourcePoolConditionType.ProbesHealthy,
 ];
 
 /** The status fields the failover controller owns. */

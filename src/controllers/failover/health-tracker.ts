@@ -11,6 +11,7 @@
  * its Ready condition (about 50 s) instead of its probes.
  */
 import {
+  type ProbeCounts,
   initialNodeHealth,
   step,
   type DetectorConfig,
@@ -24,6 +25,8 @@ import { zeroResources } from '../../model/resources.js';
 export class HealthTracker {
   private readonly states = new Map<string, NodeHealthState>();
   private readonly answered = new Set<string>();
+  /** Each node's last probe outcome, for the ProbesHealthy counts. */
+  private readonly lastProbe = new Map<string, { outcome: 'ok' | 'failed' | 'refused'; reason?: string }>();
 
   /** `nodeInfo` gives the node as observed, to start a fenced node as Failed (see initialNodeHealth). */
   constructor(private readonly nodeInfo: (name: string) => NodeInfo | undefined) {}
@@ -42,7 +45,11 @@ export class HealthTracker {
   /** Applies one observation; returns the transitions it caused (often none). */
   observe(observation: Observation, config: DetectorConfig): Transition[] {
     const node = observation.node;
-    if (observation.kind === 'probe' && observation.ok) this.answered.add(node);
+    if (observation.kind === 'probe') {
+      if (observation.ok) this.answered.add(node);
+      const outcome = observation.inconclusive ? 'refused' : observation.ok ? 'ok' : 'failed';
+      this.lastProbe.set(node, { outcome, ...(observation.reason ? { reason: observation.reason } : {}) });
+    }
     const result = step(this.state(node), this.trusted(observation), config);
     this.states.set(node, result.state);
     return result.transitions;
@@ -58,12 +65,29 @@ export class HealthTracker {
     return members.filter((m) => !this.answered.has(m));
   }
 
+  /** How the members' last probes went (ProbesHealthy). */
+  probeCounts(members: readonly string[]): ProbeCounts {
+    const counts: ProbeCounts = { members: members.length, answering: 0, failing: 0, refused: 0, pending: 0 };
+    for (const m of members) {
+      const last = this.lastProbe.get(m);
+      if (!last) counts.pending++;
+      else if (last.outcome === 'ok') counts.answering++;
+      else if (last.outcome === 'failed') counts.failing++;
+      else {
+        counts.refused++;
+        counts.example ??= `${m}: ${last.reason ?? 'not probed'}`;
+      }
+    }
+    return counts;
+  }
+
   /** Drops nodes that are no longer probed. */
   retain(nodes: ReadonlySet<string>): void {
     for (const name of this.states.keys()) {
       if (!nodes.has(name)) {
         this.states.delete(name);
         this.answered.delete(name);
+        this.lastProbe.delete(name);
       }
     }
   }

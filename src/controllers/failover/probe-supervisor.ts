@@ -52,6 +52,8 @@ interface Running {
   stop: AbortController;
   done: Promise<void>;
   failed: boolean;
+  /** The pool's probe settings could not start a prober: why (retried only when the settings change). */
+  error?: string;
 }
 
 export class ProbeSupervisor {
@@ -69,6 +71,11 @@ export class ProbeSupervisor {
       if (!pool || run.failed || JSON.stringify(pool.probe) !== run.settings) this.stopOne(name, run);
     }
     for (const pool of pools) if (!this.running.has(pool.name)) this.startOne(pool, signal);
+  }
+
+  /** Why the pool is not probed, when its probe settings could not start a prober. */
+  problem(pool: string): string | undefined {
+    return this.running.get(pool)?.error;
   }
 
   /** Stops all probing and waits for probes in flight. */
@@ -95,8 +102,24 @@ export class ProbeSupervisor {
       failed: false,
     };
     const log = this.options.logger.child({ pool: pool.name });
+    let prober: Prober | undefined;
+    try {
+      const { periodMs, timeoutMs } = probeTimings(pool.probe);
+      if (!(periodMs > 0 && timeoutMs > 0 && timeoutMs < periodMs))
+        throw new Error(
+          `period ${pool.probe.period} and timeout ${pool.probe.timeout} must be 0 < timeout < period`,
+        );
+      prober = this.prober(pool);
+    } catch (error) {
+      // One pool's bad settings (say, a pool stored before the schema refused them) must not stop the
+      // operator or any other pool: this pool is not probed, and says why in its status.
+      run.error = `probe settings of pool ${pool.name} cannot be used: ${String(error)}`;
+      log.error({ err: String(error) }, 'pool not probed: invalid probe settings');
+      parent.removeEventListener('abort', onAbort);
+      this.running.set(pool.name, run);
+      return;
+    }
     const loops = [this.tick(pool, stop.signal)];
-    const prober = this.prober(pool);
     if (prober) loops.push(prober.start(stop.signal));
     run.done = Promise.all(loops)
       .then(() => undefined)
