@@ -1,0 +1,45 @@
+/**
+ * Optimization cores (pure): usage history and forecasts. Nothing here does I/O or reads a clock; time comes
+ * in with samples and questions.
+ *
+ * API (for callers building on the forecaster):
+ *
+ *   const f = new UsageForecaster({ method: 'Holt' | 'EWMA', stepMs: forecastStepMs(intervalMs, horizonMs) });
+ *   f.record(samples);                  // UsageSample[] from a MetricsSource (node key = node name)
+ *   f.retain((key) => exists(key));     // forget deleted nodes: memory = keys × resources × historySteps
+ *   f.forecast(node, 'cpu', at)         // Forecast | undefined: {at, value, low, high (95 % band), level,
+ *                                       //   trendPerMinute, steps, ready}; act only when `ready`
+ *   f.forecastAll(node, at)             // {cpu?, memory?, ...}: every measured resource
+ *   f.lookahead(node, currentVector, at) // ResourceVector for the Forecast basis: max(now, ready forecast)
+ *   f.seriesOf(node, 'cpu')?.history    // BoundedSeries: points(), stepVolatility()
+ *   poolTotalForecast(f, members, 'cpu', at, (n) => usageNow(n))   // a pool's total, bands summed
+ *
+ * Units are the ResourceVector's (millicores, bytes, bits/s). `forecastStepMs(interval, horizon)` is
+ * max(interval, horizon / 10): the model learns one step mean per step, and a forecast for `at` is
+ * level + trend × (steps from the last learnt step to `at`). Forecast quality on known series:
+ * forecaster.test.ts; the method in docs/optimization.md.
+ */
+export { BoundedSeries, type ClosedStep } from './bounded-series.js';
+export { DAY_MS, MINUTE_MS, seededNormal, seededRandom, type KnownSeries } from './known-series.js';
+export { poolTotalForecast, type PoolTotalForecast } from './pool-total.js';
+export {
+  BAND_Z,
+  SeriesForecaster,
+  STEPS_PER_HORIZON,
+  forecastStepMs,
+  type Forecast,
+  type SeriesForecasterOptions,
+} from './series-forecaster.js';
+export {
+  DEFAULT_PARAMETERS,
+  SmoothingModel,
+  type ForecastMethod,
+  type SmoothingParameters,
+} from './smoothing-model.js';
+export {
+  DEFAULT_HISTORY_STEPS,
+  DEFAULT_MIN_STEPS,
+  UsageForecaster,
+  type UsageForecast,
+  type UsageForecasterOptions,
+} from './usage-forecaster.js';
