@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 /**
- * `fulcrum run | simulate | version`: the operator's command line. Everything it starts is built by
+ * `fulcrum run | simulate | validate | version`: the operator's command line. Everything it starts is built by
  * `createOperator`; this file only turns flags into options.
  */
 import { runCommand } from './run-command.js';
 import { simulateCommand } from './simulate-command.js';
+import { validateCommand } from './validate-command.js';
 import { versionCommand } from './version-command.js';
 
 const USAGE = `Usage: fulcrum <command> [flags]
@@ -12,6 +13,7 @@ const USAGE = `Usage: fulcrum <command> [flags]
 Commands:
   run       run the operator against a cluster (kubeconfig, or in-cluster config)
   simulate  dry-run placement of pending pods on a cluster snapshot (kubeconfig or YAML file)
+  validate  check ResourcePool and WorkloadPolicy manifests offline (schemas and CEL rules), for CI
   version   print the version
 
 Run 'fulcrum <command> --help' for its flags.`;
@@ -23,6 +25,8 @@ async function main(argv: string[]): Promise<number> {
       return runCommand(rest);
     case 'simulate':
       return simulateCommand(rest);
+    case 'validate':
+      return validateCommand(rest);
     case 'version':
       return versionCommand(rest);
     case undefined:
