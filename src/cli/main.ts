@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 /**
- * `fulcrum run | simulate | validate | version`: the operator's command line. Everything it starts is built by
+ * `fulcrum run | status | explain | simulate | validate | version`: the operator's command line. Everything it starts is built by
  * `createOperator`; this file only turns flags into options.
  */
 import { runCommand } from './run-command.js';
 import { simulateCommand } from './simulate-command.js';
+import { statusCommand } from './status-command.js';
 import { validateCommand } from './validate-command.js';
 import { versionCommand } from './version-command.js';
 
@@ -12,6 +13,7 @@ const USAGE = `Usage: fulcrum <command> [flags]
 
 Commands:
   run       run the operator against a cluster (kubeconfig, or in-cluster config)
+  status    pools at a glance: conditions, per-node utilization against the ceilings, markers, last actions
   simulate  dry-run placement of pending pods on a cluster snapshot (kubeconfig or YAML file)
   validate  check ResourcePool and WorkloadPolicy manifests offline (schemas and CEL rules), for CI
   version   print the version
@@ -23,6 +25,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'run':
       return runCommand(rest);
+    case 'status':
+      return statusCommand(rest);
     case 'simulate':
       return simulateCommand(rest);
     case 'validate':
