@@ -3,6 +3,7 @@
  * `fulcrum run | status | explain | simulate | validate | version`: the operator's command line. Everything it starts is built by
  * `createOperator`; this file only turns flags into options.
  */
+import { explainCommand } from './explain-command.js';
 import { runCommand } from './run-command.js';
 import { simulateCommand } from './simulate-command.js';
 import { statusCommand } from './status-command.js';
@@ -14,6 +15,7 @@ const USAGE = `Usage: fulcrum <command> [flags]
 Commands:
   run       run the operator against a cluster (kubeconfig, or in-cluster config)
   status    pools at a glance: conditions, per-node utilization against the ceilings, markers, last actions
+  explain   explain pod NS/NAME: its pool, policy, priority, where it would go now and why, its history
   simulate  dry-run placement of pending pods on a cluster snapshot (kubeconfig or YAML file)
   validate  check ResourcePool and WorkloadPolicy manifests offline (schemas and CEL rules), for CI
   version   print the version
@@ -27,6 +29,8 @@ async function main(argv: string[]): Promise<number> {
       return runCommand(rest);
     case 'status':
       return statusCommand(rest);
+    case 'explain':
+      return explainCommand(rest);
     case 'simulate':
       return simulateCommand(rest);
     case 'validate':

@@ -27,7 +27,7 @@ describe('buildStatusView', () => {
     expect(nodes[0]).toMatchObject({
       name: 'n1',
       pods: 1,
-      resources: { cpu: { requests: 80, usage: 90, ceiling: 80 }, memory: { requests: 6.3, usage: 12.5 } },
+      resources: { cpu: { requests: 60, usage: 90, ceiling: 80 }, memory: { requests: 6.3, usage: 12.5 } },
     });
     expect(view.pools[0]?.resources).toEqual(['cpu', 'memory']); // no node has storage or network capacity
   });
