@@ -10,6 +10,7 @@ export type { FieldIssue, ParseResult } from './parse-result.js';
 export * from './resource-pool-spec.js';
 export * from './resource-pool-rebalancing.js';
 export * from './resource-pool-failover.js';
+export * from './resource-pool-eviction.js';
 export * from './resource-pool-status.js';
 export * from './resource-pool.js';
 export * from './workload-policy.js';

@@ -5,9 +5,11 @@
  */
 import { z } from 'zod';
 import { duration, labelKey, namespaceName, nonEmptyLabelSelector, percentOfAllocatable } from './common.js';
+import { EvictionSchema } from './resource-pool-eviction.js';
 import { FailoverSchema } from './resource-pool-failover.js';
 import { RebalancingSchema } from './resource-pool-rebalancing.js';
 import { withRules } from './validation-rule.js';
+import { MAX_PRIORITY, MIN_PRIORITY } from './workload-policy.js';
 
 export const CeilingsSchema = z
   .object({
@@ -116,24 +118,43 @@ export const OptimizationSchema = z
 
 export const NamespacePriorityLimitSchema = z.object({
   names: z.array(namespaceName).min(1).max(64).describe('Namespaces this limit applies to.'),
-  maxPriority: z.int().describe('Highest priority a WorkloadPolicy in these namespaces gets in this pool.'),
+  maxPriority: z
+    .int()
+    .min(MIN_PRIORITY)
+    .max(MAX_PRIORITY)
+    .describe('Highest priority a WorkloadPolicy in these namespaces gets in this pool.'),
 });
+
+/**
+ * The cap on WorkloadPolicy priority in a pool whose owner granted nothing more: 0, the priority of a pod
+ * without a PriorityClass. A tenant can then order its own work (and mark work preemptible with negative
+ * priorities) but cannot outrank, and so preempt, other teams' ordinary pods without an explicit grant.
+ */
+export const DEFAULT_MAX_TENANT_PRIORITY = 0;
 
 export const PriorityLimitsSchema = z
   .object({
     defaultMaxPriority: z
       .int()
-      .optional()
-      .describe('Highest priority for namespaces not listed in namespaces; when omitted they are unbounded.'),
+      .min(MIN_PRIORITY)
+      .max(MAX_PRIORITY)
+      .default(DEFAULT_MAX_TENANT_PRIORITY)
+      .describe(
+        'Highest priority for namespaces not listed in namespaces (default 0, the priority of a pod without a ' +
+          'PriorityClass, so no team outranks and preempts another without a grant). 1000000000 lifts the cap.',
+      ),
     namespaces: z
       .array(NamespacePriorityLimitSchema)
       .max(64)
       .optional()
-      .describe('Per-namespace limits; the first entry naming a namespace applies.'),
+      .describe(
+        'Per-namespace limits, the grants of the pool owner; the first entry naming a namespace applies.',
+      ),
   })
   .describe(
-    'Upper bounds on WorkloadPolicy priority per namespace. A policy asking for more is clamped to the limit, ' +
-      'and its Ready condition says so.',
+    'Upper bounds on WorkloadPolicy priority per namespace, applied even when omitted (every namespace then ' +
+      'capped at 0). A policy asking for more is clamped to the limit; its status (effectivePriority, Ready ' +
+      'reason PriorityClamped) and an Event say so.',
   );
 
 export const ResourcePoolSpecSchema = z
@@ -148,7 +169,8 @@ export const ResourcePoolSpecSchema = z
     rebalancing: RebalancingSchema.prefault({}),
     failover: FailoverSchema.prefault({}),
     optimization: OptimizationSchema.prefault({}),
-    priorityLimits: PriorityLimitsSchema.optional(),
+    priorityLimits: PriorityLimitsSchema.prefault({}),
+    eviction: EvictionSchema.prefault({}),
   })
   .describe('Desired state of the pool: its nodes, ceilings, placement, rebalancing and failover.');
 

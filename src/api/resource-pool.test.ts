@@ -46,7 +46,12 @@ describe('parseResourcePool', () => {
       maxUnhealthy: '30%',
     });
     expect(spec.optimization).toEqual({ forecast: 'None', horizon: '10m', scaleRecommendations: false });
-    expect(spec.priorityLimits).toBeUndefined();
+    expect(spec.priorityLimits).toEqual({ defaultMaxPriority: 0 });
+    expect(spec.eviction).toEqual({
+      evictSystemCriticalPods: false,
+      evictLocalStoragePods: false,
+      evictPvcPods: false,
+    });
   });
 
   it('keeps explicit values and fills the rest of a partly written section', () => {

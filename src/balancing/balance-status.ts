@@ -4,6 +4,7 @@
  * load changes stays the same object and is not rewritten every interval.
  */
 import { ResourcePoolConditionType, type EnforcementMode } from '../api/index.js';
+import { PROTECTION_TEXT } from '../eviction/index.js';
 import type { DesiredCondition } from '../model/conditions.js';
 import type { BalanceStatusFragment, NodeClassification, SkipReason } from './types.js';
 
@@ -139,7 +140,8 @@ function metricsAvailable(outcome: BalanceOutcome, fresh: boolean, message: stri
 }
 
 const SKIP_TEXT: Record<SkipReason, string> = {
-  NotMovable: 'not movable',
+  ...PROTECTION_TEXT,
+  NotMovable: 'not movable by their WorkloadPolicy',
   TooYoung: 'younger than minPodAge',
   PodCooldown: 'moved recently',
   WorkloadCooldown: 'workload moved recently',

@@ -31,6 +31,9 @@ export interface PodSpec {
   /** PDB names covering the pod. */
   pdbs?: string[];
   nodeSelector?: Record<string, string>;
+  labels?: Record<string, string>;
+  /** EvictionTrait bits (default none: an ordinary controller-owned pod). */
+  evictionTraits?: number;
 }
 
 export interface NodeSpec {
@@ -95,7 +98,7 @@ export function podInfo(spec: PodSpec, node: string): PodInfo {
     namespace,
     name: spec.name,
     uid: `uid-${namespace}-${spec.name}`,
-    labels: {},
+    labels: spec.labels ?? {},
     nodeName: node,
     schedulerName: 'fulcrum',
     priority: spec.priority ?? 0,
@@ -104,6 +107,7 @@ export function podInfo(spec: PodSpec, node: string): PodInfo {
     creationTimestamp: NOW - (spec.ageMs ?? 3_600_000),
     deleting: false,
     ...(spec.nodeSelector ? { nodeSelector: spec.nodeSelector } : {}),
+    ...(spec.evictionTraits !== undefined ? { evictionTraits: spec.evictionTraits } : {}),
   };
 }
 
@@ -115,6 +119,7 @@ export function scenario(
     pdbs?: Record<string, number>;
     /** Default: cpu only, so a node's load is its cpu utilization and tests read plainly. */
     weights?: PlacementPool['weights'];
+    eviction?: PlacementPool['eviction'];
   } = {},
 ): Scenario {
   const model = new ClusterModel();
@@ -133,6 +138,7 @@ export function scenario(
     weights: options.weights ?? { cpu: 1, memory: 0, ephemeralStorage: 0, network: 0 },
     allocation: { strategy: options.strategy ?? 'LeastLoaded', basis: options.basis ?? 'Requests' },
     members: nodes.map((n) => n.name),
+    ...(options.eviction ? { eviction: options.eviction } : {}),
   };
   return { model, pool, pods, pdbAllowance: new Map(Object.entries(options.pdbs ?? {})) };
 }

@@ -1,3 +1,4 @@
+import { EvictionTrait } from '../model/eviction-traits.js';
 import { MAX_DESTINATION_SEARCHES, planRebalance } from './planner.js';
 import { inputOf, NOW, podsOf, scenario, type NodeSpec } from './planner-fixtures.js';
 import type { RebalancePlan } from './types.js';
@@ -195,6 +196,60 @@ describe('planRebalance', () => {
     expect(plan.skipCounts).toEqual({ NotMovable: 1, TooYoung: 1, WorkloadCooldown: 1 });
     expect(plan.classification.find((c) => c.node === 'n3')).toMatchObject({ coolingDown: true });
     expect(plan.status.conditions.find((c) => c.type === 'Balanced')).toMatchObject({ reason: 'NoSafeMove' });
+  });
+
+  it('never moves what the pool protects by default, says why, and moves the ordinary pod', () => {
+    const nodes = threeHot();
+    const big = { cpu: 1500 };
+    const operatorLabels = { 'app.kubernetes.io/name': 'fulcrum', 'app.kubernetes.io/component': 'operator' };
+    // Protected pods first in eviction order (lowest priority): the planner must pass over each of them.
+    nodes[0] = {
+      name: 'n0',
+      pods: [
+        { name: 'dns', namespace: 'kube-system', priority: -5, ...big },
+        { name: 'critical', priority: -4, evictionTraits: EvictionTrait.SystemCritical, ...big },
+        { name: 'scratch', priority: -3, evictionTraits: EvictionTrait.LocalStorage, ...big },
+        { name: 'op', priority: -2, labels: operatorLabels, ...big },
+        { name: 'db', priority: -1, evictionTraits: EvictionTrait.PersistentVolumeClaim, ...big },
+        { name: 'bare', priority: -1, evictionTraits: EvictionTrait.NoController, ...big },
+        { name: 'web', priority: 0, ...big },
+      ],
+    };
+    const plan = planRebalance(inputOf(scenario(nodes), { operator: { namespace: 'fulcrum-system' } }));
+    expect(plan.evictions.filter((e) => e.from === 'n0').map((e) => e.pod)).toEqual(['default/web']);
+    expect(plan.skipCounts).toMatchObject({
+      SystemNamespace: 1,
+      SystemCritical: 1,
+      LocalStorage: 1,
+      OperatorPod: 1,
+      PersistentVolumeClaim: 1,
+      NoController: 1,
+    });
+    expect(plan.skipped.find((s) => s.pod === 'default/scratch')).toMatchObject({
+      reason: 'LocalStorage',
+      detail: 'see spec.eviction.evictLocalStoragePods',
+    });
+  });
+
+  it('moves a protected class once the pool opts in, and honours namespace lists', () => {
+    const nodes = threeHot();
+    nodes[0] = {
+      name: 'n0',
+      pods: [
+        { name: 'scratch', priority: -1, evictionTraits: EvictionTrait.LocalStorage, cpu: 1500 },
+        { name: 'other', namespace: 'team-b', priority: -2, cpu: 1500 },
+        { name: 'big', priority: 5, cpu: 3000 },
+      ],
+    };
+    const eviction = {
+      evictLocalStoragePods: true,
+      evictPvcPods: false,
+      evictSystemCriticalPods: false,
+      namespaces: { exclude: ['team-b'] },
+    };
+    const plan = planRebalance(inputOf(scenario(nodes, { eviction })));
+    expect(plan.evictions.filter((e) => e.from === 'n0').map((e) => e.pod)).toEqual(['default/scratch']);
+    expect(plan.skipCounts).toMatchObject({ NamespaceExcluded: 1 });
   });
 
   it('never moves a pod where no node stays within the ceilings', () => {

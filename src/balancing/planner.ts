@@ -275,6 +275,7 @@ function planMoves(
         cooldowns,
         ...(input.podUsage ? { podUsage: input.podUsage } : {}),
         coolMark,
+        ...(input.operator ? { operator: input.operator } : {}),
         skip: (pod, reason, detail) => skip(pod, source.node, reason, detail),
       });
       for (const candidate of candidates) {

@@ -3,6 +3,7 @@
  * metrics freshness) and what it returns (action requests for the Actuator and a status fragment). All plain
  * data: the heat and the move history are meant to be persisted and loaded back after a restart.
  */
+import type { OperatorIdentity, ProtectionReason } from '../eviction/index.js';
 import type { ClusterModel } from '../model/cluster-model.js';
 import type { DesiredCondition } from '../model/conditions.js';
 import type { PodInfo } from '../model/pod-info.js';
@@ -21,8 +22,8 @@ export interface PodFacts {
   /** Effective priority (podPriority): lower goes first. */
   priorityOf(pod: PodInfo): number;
   /**
-   * Whether rebalancing may evict the pod: its WorkloadPolicy allows it, and a controller will recreate it
-   * elsewhere (not a bare pod, not a DaemonSet or mirror pod; see podTraits).
+   * Whether the pod's WorkloadPolicy lets rebalancing move it. What the pool protects (pods nothing
+   * recreates, system-critical, local storage, ...) the planner checks itself with evictionProtection.
    */
   movable(pod: PodInfo): boolean;
   /** status.qosClass; Burstable when unknown. */
@@ -86,6 +87,8 @@ export interface RebalanceInput {
   /** Moves within the cooldown (older ones are ignored). Node cooldowns are also read from node annotations. */
   history: readonly MoveRecord[];
   facts: PodFacts;
+  /** The operator running the plan: its own pods are never moved (see evictionProtection). */
+  operator?: OperatorIdentity;
 }
 
 /** Evict `pod` from `from`; the scheduler is expected to place its replacement on `expectedTo`. */
@@ -113,8 +116,12 @@ export interface TaintRequest {
 
 export type ActionRequest = EvictionRequest | TaintRequest;
 
-/** Why a pod on a hot node was not moved. */
+/**
+ * Why a pod on a hot node was not moved: a reason of the planner's, or the protection the pool's
+ * spec.eviction gives it (system-critical, kube-system, local storage, ...; see evictionProtection).
+ */
 export type SkipReason =
+  | ProtectionReason
   | 'NotMovable'
   | 'TooYoung'
   | 'PodCooldown'

@@ -5,6 +5,7 @@
  * when none would, the pod that relieves the node most, so the node cools in as few evictions as possible.
  */
 import type { Ceilings, Weights } from '../api/index.js';
+import { evictionProtection, type OperatorIdentity } from '../eviction/index.js';
 import type { ClusterModel } from '../model/cluster-model.js';
 import { isTerminal, type PodInfo } from '../model/pod-info.js';
 import { CEILING_RESOURCES, type CeilingResource, type ResourceVector } from '../model/resources.js';
@@ -41,6 +42,8 @@ export interface CandidateContext {
   podUsage?: ReadonlyMap<string, ResourceVector>;
   /** Source load (percent) that counts as cool; Infinity when only ceilings count. */
   coolMark: number;
+  /** The operator running the plan (its own pods are never moved). */
+  operator?: OperatorIdentity;
   skip(pod: PodInfo, reason: SkipReason, detail?: string): void;
 }
 
@@ -54,9 +57,9 @@ export function candidatesOn(i: number, ctx: CandidateContext): Candidate[] {
   for (const key of model.podsOn(node)) {
     const pod = model.pod(key);
     if (!pod || pod.deleting || isTerminal(pod)) continue;
-    const reason = ineligibility(pod, ctx);
-    if (reason !== undefined) {
-      ctx.skip(pod, reason);
+    const refusal = ineligibility(pod, ctx);
+    if (refusal !== undefined) {
+      ctx.skip(pod, refusal.reason, refusal.detail);
       continue;
     }
     const measured = ctx.podUsage?.get(pod.key);
@@ -89,13 +92,23 @@ export function evictionOrder(a: Candidate, b: Candidate): number {
   return a.pod.key < b.pod.key ? -1 : a.pod.key > b.pod.key ? 1 : 0;
 }
 
-function ineligibility(pod: PodInfo, ctx: CandidateContext): SkipReason | undefined {
-  if (!ctx.facts.movable(pod)) return 'NotMovable';
+/** Why the pod may not move now: its policy, the pool's eviction rules (with the opt-in), age, cooldowns. */
+function ineligibility(
+  pod: PodInfo,
+  ctx: CandidateContext,
+): { reason: SkipReason; detail?: string } | undefined {
+  if (!ctx.facts.movable(pod)) return { reason: 'NotMovable' };
+  const protection = evictionProtection(pod, ctx.snapshot.pool.eviction, ctx.operator);
+  if (protection)
+    return {
+      reason: protection.reason,
+      ...(protection.setting ? { detail: `see spec.eviction.${protection.setting}` } : {}),
+    };
   if (pod.creationTimestamp === undefined || ctx.now - pod.creationTimestamp < ctx.minPodAgeMs)
-    return 'TooYoung';
-  if (ctx.cooldowns.pods.has(pod.key)) return 'PodCooldown';
+    return { reason: 'TooYoung' };
+  if (ctx.cooldowns.pods.has(pod.key)) return { reason: 'PodCooldown' };
   const workload = ctx.facts.workloadOf?.(pod);
-  if (workload !== undefined && ctx.cooldowns.workloads.has(workload)) return 'WorkloadCooldown';
+  if (workload !== undefined && ctx.cooldowns.workloads.has(workload)) return { reason: 'WorkloadCooldown' };
   return undefined;
 }
 

@@ -78,6 +78,8 @@ export async function runCommand(args: string[]): Promise<number> {
           },
         }
       : {}),
+    // The operator's own pods are never evicted: they run in $POD_NAMESPACE (set by both installs).
+    namespace: process.env.POD_NAMESPACE ?? values['lease-namespace'],
     leaderElection: {
       enabled: parseBool(values['leader-elect'], '--leader-elect'),
       namespace: values['lease-namespace'],

@@ -1,3 +1,4 @@
+import type { OperatorIdentity } from '../eviction/index.js';
 import type { CustomObjectsApi } from '@kubernetes/client-node';
 import type { EventRecorder } from '../kube/event-recorder.js';
 import type { ClusterInformers } from '../kube/informers.js';
@@ -17,6 +18,8 @@ export interface ControllerDeps {
   logger: Logger;
   metrics?: OperatorMetrics;
   controllerMetrics?: ControllerMetrics;
+  /** The operator itself (its namespace): rebalancing and preemption never evict its pods. */
+  operator?: OperatorIdentity;
   /** The clock for condition timestamps (tests pin it). */
   now?: () => Date;
 }

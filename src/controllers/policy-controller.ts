@@ -46,12 +46,36 @@ function desiredStatus(object: CustomObject, deps: PolicyControllerDeps, now: Da
     poolState(spec.pool, namespace, deps),
     podsIn(namespace, deps.model),
   );
+  reportClamp(object, spec.priority, summary.effectivePriority, spec.pool, deps);
   return {
     observedGeneration: generation,
     matchedPods: summary.matchedPods,
     effectivePriority: summary.effectivePriority,
     conditions: mergeConditions(existingConditions(object), summary.conditions, now),
   };
+}
+
+/**
+ * A Warning Event when the pool lowers the policy's priority, once per new clamp (the status carries it from
+ * then on; the recorder aggregates repeats anyway).
+ */
+function reportClamp(
+  object: CustomObject,
+  requested: number,
+  effective: number,
+  pool: string,
+  deps: PolicyControllerDeps,
+): void {
+  if (effective >= requested) return;
+  const previous = object.status as { effectivePriority?: number } | undefined;
+  if (previous?.effectivePriority === effective) return;
+  deps.events.record(
+    object,
+    'Warning',
+    'PriorityClamped',
+    `priority ${requested} lowered to ${effective}, the limit of ResourcePool "${pool}" for namespace ` +
+      `${object.metadata?.namespace ?? ''}; the pool owner grants more in spec.priorityLimits`,
+  );
 }
 
 function poolState(poolName: string, namespace: string, deps: PolicyControllerDeps): PoolState {

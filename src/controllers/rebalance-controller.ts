@@ -173,6 +173,7 @@ export class RebalanceController implements Runnable {
       heat: term.heat,
       history: term.history,
       facts: rebalanceFacts({ informers, policies, model, pools: () => this.deps.pools.validPools() }),
+      ...(this.deps.operator ? { operator: this.deps.operator } : {}),
     });
     this.metrics?.plan.observe({ pool: name }, (performance.now() - started) / 1000);
     this.metrics?.hotNodes.set({ pool: name }, plan.status.nodes.hot);

@@ -1,4 +1,5 @@
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
+import { evictionTraitsOf } from './eviction-traits.js';
 import { parseMillicores, parseUnits } from './quantity.js';
 import { accumulate, zeroResources, type ResourceVector } from './resources.js';
 
@@ -33,6 +34,11 @@ export interface PodInfo {
   requiredNodeAffinity?: NodeSelectorTerm[];
   /** spec.tolerations. Undefined when the pod tolerates no taint. */
   tolerations?: Toleration[];
+  /**
+   * EvictionTrait bits (system-critical, local storage, PVC, no controller, ...), read by evictionProtection.
+   * podInfoFromPod always sets it; a literal without it stands for an ordinary controller-owned pod.
+   */
+  evictionTraits?: number;
 }
 
 /** One requirement of a node selector term, on a node label (matchExpressions) or field (matchFields). */
@@ -79,6 +85,7 @@ export function podInfoFromPod(pod: V1Pod): PodInfo {
     creationTimestamp: created ? new Date(created).getTime() : undefined,
     deleting: pod.metadata?.deletionTimestamp !== undefined && pod.metadata?.deletionTimestamp !== null,
     ...schedulingConstraints(pod),
+    evictionTraits: evictionTraitsOf(pod),
   };
 }
 

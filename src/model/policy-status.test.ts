@@ -18,7 +18,10 @@ describe('maxPriorityFor', () => {
   ])('%s → %p (first naming entry wins, else the default)', (ns, want) => {
     expect(maxPriorityFor(limits, ns)).toBe(want);
   });
-  it('is unbounded without limits', () => expect(maxPriorityFor(undefined, 'prod')).toBeUndefined());
+  it('caps every namespace at 0 without limits: cross-team preemption needs a grant', () => {
+    expect(maxPriorityFor(undefined, 'prod')).toBe(0);
+    expect(maxPriorityFor({ namespaces: [{ names: ['prod'], maxPriority: 1000 }] }, 'dev')).toBe(0);
+  });
 });
 
 describe('computePolicyStatus', () => {

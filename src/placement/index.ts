@@ -76,7 +76,9 @@ export { PendingQueue, placedBefore, type QueuedPod } from './pending-queue.js';
 export {
   findPreemption,
   minAvailableBudget,
+  searchPreemption,
   type DisruptionBudget,
   type Preemption,
   type PreemptionInput,
+  type PreemptionSearch,
 } from './preemption.js';

@@ -66,5 +66,6 @@ export function placementPool(pool: ResourcePool, members: readonly string[]): P
     weights: pool.spec.weights,
     allocation: pool.spec.allocation,
     members,
+    eviction: pool.spec.eviction,
   };
 }

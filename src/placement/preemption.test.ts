@@ -6,6 +6,7 @@ import { modelOf, node, placementPoolFixture, pod } from '../testing/builders.js
 import {
   findPreemption,
   minAvailableBudget,
+  searchPreemption,
   type DisruptionBudget,
   type PreemptionInput,
 } from './preemption.js';
@@ -24,7 +25,12 @@ interface VictimSpec {
 
 function cluster(nodes: V1Node[], specs: VictimSpec[]): { model: ClusterModel; input: PreemptionInput } {
   const pods: V1Pod[] = specs.map((s) => {
-    const p = pod(s.name).requests({ cpu: s.cpu }).priority(s.priority).onNode(s.node).obj();
+    const p = pod(s.name)
+      .requests({ cpu: s.cpu })
+      .priority(s.priority)
+      .onNode(s.node)
+      .ownedBy('ReplicaSet', `${s.name}-rs`)
+      .obj();
     if (s.deleting) p.metadata!.deletionTimestamp = new Date(0);
     return p;
   });
@@ -239,6 +245,73 @@ describe('findPreemption', () => {
     expect(minAvailableBudget('ns/p', 2, 5, 4)).toEqual({ name: 'ns/p', disruptionsAllowed: 2 });
     expect(minAvailableBudget('ns/p', '50%', 5, 3)).toEqual({ name: 'ns/p', disruptionsAllowed: 0 });
     expect(minAvailableBudget('ns/p', 3, 5, 1)).toEqual({ name: 'ns/p', disruptionsAllowed: 0 });
+  });
+});
+
+describe('searchPreemption: what the pool protects', () => {
+  // One 8-core node holding a 6-core low-priority pod: only its eviction makes room for the 2-core preemptor.
+  const onNode = (edit: (b: ReturnType<typeof pod>) => ReturnType<typeof pod>, namespace = 'shop') =>
+    edit(pod('low', namespace).requests({ cpu: '6' }).priority(1).onNode('n1'));
+  const owned = (b: ReturnType<typeof pod>) => b.ownedBy('ReplicaSet', 'low-rs');
+  it.each([
+    { scenario: 'an ordinary pod is a victim', victim: onNode(owned), want: undefined },
+    { scenario: 'a bare pod', victim: onNode((b) => b), want: 'NoController' },
+    { scenario: 'a pod in kube-system', victim: onNode(owned, 'kube-system'), want: 'SystemNamespace' },
+    {
+      // By value a system-critical pod outranks every preemptor; by class name alone it is protected too.
+      scenario: 'a system-node-critical pod',
+      victim: onNode((b) => owned(b).priorityClass('system-node-critical')),
+      want: 'SystemCritical',
+    },
+    {
+      scenario: 'a pod with an emptyDir',
+      victim: onNode((b) => owned(b).volume({ name: 's', emptyDir: {} })),
+      want: 'LocalStorage',
+    },
+    {
+      scenario: 'a pod with a PVC',
+      victim: onNode((b) => owned(b).volume({ name: 'd', persistentVolumeClaim: { claimName: 'd' } })),
+      want: 'PersistentVolumeClaim',
+    },
+    {
+      scenario: "the operator's pod",
+      victim: onNode((b) =>
+        owned(b).label('app.kubernetes.io/name', 'fulcrum').label('app.kubernetes.io/component', 'operator'),
+      ),
+      want: 'OperatorPod',
+    },
+    {
+      scenario: 'a pod with an emptyDir, in a pool that opts in',
+      victim: onNode((b) => owned(b).volume({ name: 's', emptyDir: {} })),
+      eviction: { evictLocalStoragePods: true, evictPvcPods: false, evictSystemCriticalPods: false },
+      want: undefined,
+    },
+    {
+      scenario: 'a namespace the pool excludes',
+      victim: onNode(owned),
+      eviction: {
+        evictLocalStoragePods: false,
+        evictPvcPods: false,
+        evictSystemCriticalPods: false,
+        namespaces: { exclude: ['shop'] },
+      },
+      want: 'NamespaceExcluded',
+    },
+  ])('$scenario', ({ victim, eviction, want }) => {
+    const model = modelOf([node('n1').obj()], [victim.obj()]);
+    const pool = { ...poolOf(['n1']), ...(eviction ? { eviction } : {}) };
+    const search = searchPreemption(preemptor('2', 10), ctxOf(model, pool), {
+      priorityOf: (p) => p.priority,
+      movable: () => true,
+      operator: { namespace: 'fulcrum-system' },
+    });
+    if (want === undefined) {
+      expect(search.preemption?.victims.map((v) => v.name)).toEqual(['low']);
+      expect(search.protectedPods).toEqual({});
+    } else {
+      expect(search.preemption).toBeUndefined();
+      expect(search.protectedPods).toEqual({ [want]: 1 });
+    }
   });
 });
 

@@ -4,7 +4,10 @@
  * PodDisruptionBudget or a WorkloadPolicy minAvailable.
  *
  * Per candidate node (one that passes every filter but the ceiling fit):
- *  1. Candidates: pods on the node, strictly lower priority than the preemptor, movable, not terminating.
+ *  1. Candidates: pods on the node, strictly lower priority than the preemptor, movable, not terminating, and
+ *     not protected by the pool's spec.eviction (evictionProtection: system-critical, kube-system, local
+ *     storage, PVC, the operator, pods nothing recreates); protected ones are counted by reason, so a pod that
+ *     could only run by evicting them says why it waits.
  *  2. If removing all of them (budgets ignored) would not make room, skip the node.
  *  3. Greedy: take candidates by priority (lowest first), larger first within a priority, while budgets allow,
  *     until the pod fits.
@@ -19,6 +22,7 @@
  */
 import type { IntOrPercent } from '../api/index.js';
 import { scaledIntOrPercent } from '../api/index.js';
+import { evictionProtection, type OperatorIdentity, type ProtectionReason } from '../eviction/index.js';
 import { isTerminal, type PodInfo } from '../model/pod-info.js';
 import { zeroResources, type ResourceVector } from '../model/resources.js';
 import { fitsCeilingsAt, SLOTS } from './load.js';
@@ -49,6 +53,15 @@ export interface PreemptionInput {
    * and 10% of the pool), bounding the cost on big pools; members are visited in pool order.
    */
   maxCandidates?: number;
+  /** The operator running the search: its own pods are never victims. */
+  operator?: OperatorIdentity;
+}
+
+/** A preemption search: where to preempt, if anywhere, and the lower-priority pods it had to leave alone. */
+export interface PreemptionSearch {
+  preemption: Preemption | undefined;
+  /** Pods of lower priority on the nodes looked at that the pool's eviction rules protect, by reason. */
+  protectedPods: Partial<Record<ProtectionReason, number>>;
 }
 
 export interface Preemption {
@@ -70,8 +83,18 @@ export function findPreemption(
   ctx: PlacementContext,
   input: PreemptionInput,
 ): Preemption | undefined {
+  return searchPreemption(pod, ctx, input).preemption;
+}
+
+/** findPreemption, with the protected pods it counted on the way. */
+export function searchPreemption(
+  pod: PodInfo,
+  ctx: PlacementContext,
+  input: PreemptionInput,
+): PreemptionSearch {
+  const protectedPods: Partial<Record<ProtectionReason, number>> = {};
   const pool = ctx.pool;
-  if (!pool || ctx.podPool !== pool.name) return undefined;
+  if (!pool || ctx.podPool !== pool.name) return { preemption: undefined, protectedPods };
   const snapshot = snapshotFor(ctx, pool);
   const maxCandidates = input.maxCandidates ?? Math.max(100, Math.ceil(snapshot.size / 10));
   const preemptorPriority = input.priorityOf(pod);
@@ -86,12 +109,12 @@ export function findPreemption(
     if (mark === BLOCKED || (mark !== 0 && DEFAULT_POD_FILTERS[mark - 1]?.failure !== 'unschedulable'))
       continue;
     if (!fitsCeilingsAt(empty, 0, snapshot.allocatable, i * SLOTS, pod.requests, pool.ceilings)) continue;
-    const found = victimsOn(pod, preemptorPriority, snapshot, i, ctx, input);
+    const found = victimsOn(pod, preemptorPriority, snapshot, i, ctx, input, protectedPods);
     if (!found) continue;
     candidates++;
     if (!best || better(found, best)) best = found;
   }
-  return best;
+  return { preemption: best, protectedPods };
 }
 
 interface Candidate {
@@ -109,6 +132,7 @@ function victimsOn(
   i: number,
   ctx: PlacementContext,
   input: PreemptionInput,
+  protectedPods: Partial<Record<ProtectionReason, number>>,
 ): Preemption | undefined {
   const name = snapshot.names[i] as string;
   const o = i * SLOTS;
@@ -139,6 +163,11 @@ function victimsOn(
     if (!victim || victim.key === pod.key || victim.deleting || isTerminal(victim)) continue;
     const priority = input.priorityOf(victim);
     if (!(priority < preemptorPriority) || !input.movable(victim)) continue;
+    const protection = evictionProtection(victim, snapshot.pool.eviction, input.operator);
+    if (protection) {
+      protectedPods[protection.reason] = (protectedPods[protection.reason] ?? 0) + 1;
+      continue;
+    }
     candidates.push({
       pod: victim,
       priority,

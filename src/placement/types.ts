@@ -2,7 +2,7 @@
  * The vocabulary of the placement engine: filter and score plugins, the reasons a node is rejected (as data),
  * the inputs of one decision and its outcome. Everything here is plain data; the engine is in schedule.ts.
  */
-import type { Allocation, Ceilings, Weights } from '../api/index.js';
+import type { Allocation, Ceilings, Eviction, Weights } from '../api/index.js';
 import type { ClusterModel } from '../model/cluster-model.js';
 import type { NodeInfo, Taint } from '../model/node-info.js';
 import type { PodInfo } from '../model/pod-info.js';
@@ -18,6 +18,8 @@ export interface PlacementPool {
   allocation: Allocation;
   /** Names of the member nodes (PoolMembership.nodesByPool). Order does not matter to the engine. */
   members: readonly string[];
+  /** spec.eviction: which pods preemption and rebalancing may evict here; absent means the defaults. */
+  eviction?: Eviction;
 }
 
 /**

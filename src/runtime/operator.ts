@@ -52,6 +52,11 @@ export interface OperatorOptions {
    * like failover; `fulcrum run` turns it on by default with the metrics.k8s.io source.
    */
   rebalancing?: { metricsSource: MetricsSourceConfig; smoothing?: Smoothing };
+  /**
+   * The namespace the operator runs in (`fulcrum run` passes $POD_NAMESPACE): rebalancing and preemption
+   * never evict pods there. Default: the leader Lease's namespace, else fulcrum-system.
+   */
+  namespace?: string;
 }
 
 /** The assembled operator: caches, model, controllers and servers, under one manager. */
@@ -88,7 +93,18 @@ export function createOperator(options: OperatorOptions): Operator {
   const events = new EventRecorder(kubeConfig.makeApiClient(CoreV1Api), { logger });
   const customObjects = kubeConfig.makeApiClient(CustomObjectsApi);
   const controllerMetrics = new ControllerMetrics(metrics.registry);
-  const deps = { informers, model, pools, customObjects, events, logger, metrics, controllerMetrics };
+  const operator = { namespace: options.namespace ?? options.leaderElection?.namespace ?? 'fulcrum-system' };
+  const deps = {
+    informers,
+    model,
+    pools,
+    customObjects,
+    events,
+    logger,
+    metrics,
+    controllerMetrics,
+    operator,
+  };
   const elector = createElector(options, metrics);
   const health = new HealthServer({
     host: options.health?.host ?? '0.0.0.0',
@@ -113,6 +129,7 @@ export function createOperator(options: OperatorOptions): Operator {
     logger: logger.child({ controller: 'scheduler' }),
     metrics: new SchedulerMetrics(metrics.registry),
     evictor: actuatorEvictor(actuator, logger.child({ controller: 'scheduler' })),
+    operator,
     usage: () => nodeUsage,
   });
   const manager = new Manager({ logger, leaderElector: elector });

@@ -2,7 +2,7 @@
  * Fluent fixture builders for tests and benchmarks:
  * `node('n1').allocatable({ cpu: '4', memory: '8Gi' }).label('fulcrum.io/pool', 'general').obj()`.
  */
-import type { V1Node, V1NodeSelectorTerm, V1Pod, V1Toleration } from '@kubernetes/client-node';
+import type { V1Node, V1NodeSelectorTerm, V1Pod, V1Toleration, V1Volume } from '@kubernetes/client-node';
 import type { AllocationBasis, AllocationStrategy, Ceilings, Weights } from '../api/index.js';
 import { ClusterModel } from '../model/cluster-model.js';
 import { nodeInfoFromNode } from '../model/node-info.js';
@@ -155,6 +155,26 @@ export class PodBuilder {
 
   tolerate(toleration: V1Toleration): this {
     this.pod.spec!.tolerations = [...(this.pod.spec!.tolerations ?? []), toleration];
+    return this;
+  }
+
+  /** Makes `kind/name` the pod's controller (a bare pod, the default, is never evicted). */
+  ownedBy(kind: string, name: string): this {
+    this.pod.metadata!.ownerReferences = [
+      { apiVersion: 'apps/v1', kind, name, uid: `uid-${kind}-${name}`, controller: true },
+    ];
+    return this;
+  }
+
+  /** Sets spec.priorityClassName (spec.priority stays as set: admission is not simulated). */
+  priorityClass(name: string): this {
+    this.pod.spec!.priorityClassName = name;
+    return this;
+  }
+
+  /** Adds a volume to the pod spec. */
+  volume(volume: V1Volume): this {
+    this.pod.spec!.volumes = [...(this.pod.spec!.volumes ?? []), volume];
     return this;
   }
 

@@ -7,7 +7,11 @@
 {{- end -}}
 {{- end -}}
 
-{{/* Labels that select the operator's pods; they never change across upgrades. */}}
+{{/*
+Labels that select the operator's pods; they never change across upgrades. name=fulcrum and
+component=operator also mark the operator's own pods, which rebalancing and preemption never evict
+(deploy/operator sets the same two).
+*/}}
 {{- define "fulcrum.selectorLabels" -}}
 app.kubernetes.io/name: {{ .Chart.Name }}
 app.kubernetes.io/instance: {{ .Release.Name }}

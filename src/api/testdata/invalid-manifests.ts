@@ -255,6 +255,30 @@ export const invalidManifests: InvalidManifestCase[] = [
     wantField: 'spec.priorityLimits.namespaces[0].names[0]',
   },
   {
+    scenario: 'default priority cap above the WorkloadPolicy maximum',
+    kind: R,
+    spec: pool({ priorityLimits: { defaultMaxPriority: 2_000_000_000 } }),
+    wantField: 'spec.priorityLimits.defaultMaxPriority',
+  },
+  {
+    scenario: 'eviction namespaces with both include and exclude',
+    kind: R,
+    spec: pool({ eviction: { namespaces: { include: ['a'], exclude: ['b'] } } }),
+    wantField: 'spec.eviction.namespaces',
+  },
+  {
+    scenario: 'eviction namespaces with an empty include list',
+    kind: R,
+    spec: pool({ eviction: { namespaces: { include: [] } } }),
+    wantField: 'spec.eviction.namespaces.include',
+  },
+  {
+    scenario: 'evictPvcPods is a string',
+    kind: R,
+    spec: pool({ eviction: { evictPvcPods: 'yes' } }),
+    wantField: 'spec.eviction.evictPvcPods',
+  },
+  {
     scenario: 'policy with empty selector',
     kind: W,
     spec: policy({ selector: {} }),

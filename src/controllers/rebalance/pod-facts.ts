@@ -47,8 +47,8 @@ export function rebalanceFacts(sources: PodFactSources): PodFacts {
       const limits = resolution ? sources.pools().get(resolution.pool)?.spec.priorityLimits : undefined;
       return podPriority(pod, resolution, maxPriorityFor(limits, pod.namespace));
     },
-    // Evicting a pod no controller recreates (bare, DaemonSet, mirror) would delete it, not move it.
-    movable: (pod) => podMovable(resolve(pod)) && traitsOf(pod)?.relocatable === true,
+    // Pods no controller recreates (bare, DaemonSet, mirror) the planner refuses itself (evictionProtection).
+    movable: (pod) => podMovable(resolve(pod)),
     qosOf: (pod) => traitsOf(pod)?.qos ?? 'Burstable',
     workloadOf: (pod) => traitsOf(pod)?.workload,
     pdbs: budgets.pdbs,

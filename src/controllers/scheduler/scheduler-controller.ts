@@ -9,6 +9,7 @@
  * retry). When lower-priority movable pods stand in the way, the victims are handed to the preemption
  * evictor (the actuator) and the pod is retried as soon as they leave.
  */
+import { describeProtected, type OperatorIdentity, type ProtectionReason } from '../../eviction/index.js';
 import type { CoreV1Api, V1Node, V1Pod } from '@kubernetes/client-node';
 import { performance } from 'node:perf_hooks';
 import { realClock, type Clock } from '../../kube/clock.js';
@@ -51,6 +52,8 @@ export interface SchedulerControllerOptions {
   metrics?: SchedulerMetrics;
   /** Without one, preemption is never attempted: pods that fit nowhere just wait. */
   evictor?: PreemptionEvictor;
+  /** The operator itself: its own pods are never preemption victims (see evictionProtection). */
+  operator?: OperatorIdentity;
   /** Nodes the failure detector marked failed (they get no new pods). */
   failedNodes?: () => ReadonlySet<string> | undefined;
   /**
@@ -121,7 +124,9 @@ export class SchedulerController implements Runnable {
       policies: this.options.policies,
       failedNodes: this.options.failedNodes?.(),
       usage: this.options.usage?.(),
-      preemption: this.options.evictor ? preemptionBudgets(this.options) : undefined,
+      preemption: this.options.evictor
+        ? { ...preemptionBudgets(this.options), operator: this.options.operator }
+        : undefined,
       mayPreempt: (key) => !this.preemptions.victimsLeaving(key, model, now),
       holdBack: (pool, priority) => this.preemptions.holdsBack(pool, priority, now),
     });
@@ -183,7 +188,7 @@ export class SchedulerController implements Runnable {
     now: number,
     signal: AbortSignal,
   ): void {
-    const { pod, decision, preemption } = outcome;
+    const { pod, decision, preemption, protectedPods } = outcome;
     const preempting = preemption !== undefined && preemption.victims.length > 0;
     // A preemptor retries as soon as anything changes: its victims leaving is what it waits for.
     this.queue?.park(item, now, { retryWithoutBackoff: preempting || this.preemptions.has(pod.key) });
@@ -192,7 +197,7 @@ export class SchedulerController implements Runnable {
     if (!object) return;
     const message = preempting
       ? `${decision.summary} Preempting ${preemption.victims.length} lower-priority pod(s) on ${preemption.node}.`
-      : decision.summary;
+      : withProtected(decision.summary, protectedPods);
     this.options.events.record(object, 'Warning', 'FailedScheduling', message);
     const nominated = preempting ? preemption.node : undefined;
     this.track(
@@ -350,4 +355,17 @@ function schedulingRelevant(old: V1Node, node: V1Node): boolean {
     JSON.stringify(old.metadata?.annotations) !== JSON.stringify(node.metadata?.annotations) ||
     ready(old) !== ready(node)
   );
+}
+
+/**
+ * The summary, plus the lower-priority pods preemption left alone when there are any: "... Not preempted,
+ * protected by the pool's spec.eviction: 2 in kube-system, 1 with local storage."
+ */
+export function withProtected(
+  summary: string,
+  protectedPods: Partial<Record<ProtectionReason, number>> | undefined,
+): string {
+  const described = protectedPods ? describeProtected(protectedPods) : '';
+  if (described === '') return summary;
+  return `${summary} Not preempted, protected by the pool's spec.eviction: ${described}.`;
 }

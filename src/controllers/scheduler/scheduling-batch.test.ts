@@ -78,7 +78,13 @@ describe('scheduleBatch', () => {
 
   it('proposes lower-priority victims when the pool is full, unless a preemption is under way', () => {
     const lows = [0, 1].map((i) =>
-      pod(`low${i}`).label('fulcrum.io/pool', 'general').requests({ cpu: '3' }).priority(1).onNode('a').obj(),
+      pod(`low${i}`)
+        .label('fulcrum.io/pool', 'general')
+        .requests({ cpu: '3' })
+        .priority(1)
+        .onNode('a')
+        .ownedBy('ReplicaSet', 'low')
+        .obj(),
     );
     const high = pod('high').label('fulcrum.io/pool', 'general').requests({ cpu: '3' }).priority(100).obj();
     const model = modelOf([node('a').inPool('general').obj()], [...lows, high]);

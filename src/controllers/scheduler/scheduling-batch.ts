@@ -4,15 +4,16 @@
  * it. No I/O and no await: the controller binds the placed pods and reports the others afterwards.
  */
 import type { WorkloadPolicy } from '../../api/index.js';
+import type { ProtectionReason } from '../../eviction/index.js';
 import type { ClusterModel } from '../../model/cluster-model.js';
 import type { PodInfo } from '../../model/pod-info.js';
 import { maxPriorityFor } from '../../model/priority-limits.js';
 import {
   assume,
-  findPreemption,
   podPriority,
   resolvePodPool,
   schedule,
+  searchPreemption,
   type PlacedDecision,
   type PlacementContext,
   type PlacementState,
@@ -42,7 +43,14 @@ export interface BatchInput extends SnapshotBase {
 
 export type BatchOutcome =
   | { kind: 'placed'; pod: PodInfo; decision: PlacedDecision }
-  | { kind: 'unschedulable'; pod: PodInfo; decision: UnschedulableDecision; preemption?: Preemption }
+  | {
+      kind: 'unschedulable';
+      pod: PodInfo;
+      decision: UnschedulableDecision;
+      preemption?: Preemption;
+      /** Lower-priority pods preemption left alone because the pool protects them, by reason. */
+      protectedPods?: Partial<Record<ProtectionReason, number>>;
+    }
   /** Not tried: a higher-priority pod of its pool is making room by preemption; retried once it is placed. */
   | { kind: 'held'; pod: PodInfo }
   /** The pod no longer waits for a node (bound, deleting, gone, or scheduled by someone else now). */
@@ -70,11 +78,17 @@ function placeOne(pod: PodInfo, input: BatchInput, priorityOf: (pod: PodInfo) =>
     assume(input.model, pod, decision, { state: input.state, now: input.now, snapshot });
     return { kind: 'placed', pod, decision };
   }
-  const preemption =
+  const search =
     decision.status === 'unschedulable' && input.preemption && (input.mayPreempt?.(pod.key) ?? true)
-      ? findPreemption(pod, ctx, { ...input.preemption, priorityOf })
+      ? searchPreemption(pod, ctx, { ...input.preemption, priorityOf })
       : undefined;
-  return { kind: 'unschedulable', pod, decision, preemption };
+  return {
+    kind: 'unschedulable',
+    pod,
+    decision,
+    preemption: search?.preemption,
+    ...(search ? { protectedPods: search.protectedPods } : {}),
+  };
 }
 
 /** Effective priority of any pod (its policy's, clamped by its pool's namespace limit), memoised per batch. */

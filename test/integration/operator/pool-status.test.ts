@@ -26,21 +26,25 @@ const nodeNames = [0, 1, 2, 3].map((i) => `${poolLabel}-n${i}`);
 let running: RunningOperator;
 let namespace: { name: string; remove: () => Promise<void> };
 
-function poolObject(name: string, selector: Record<string, string>) {
+function poolObject(name: string, selector: Record<string, string>, extra: Record<string, unknown> = {}) {
   return {
     apiVersion: `${GROUP}/${VERSION}`,
     kind: 'ResourcePool',
     metadata: { name },
-    spec: { nodeSelector: { matchLabels: selector } },
+    spec: { nodeSelector: { matchLabels: selector }, ...extra },
   };
 }
 
-async function createPool(name: string, selector: Record<string, string>): Promise<void> {
+async function createPool(
+  name: string,
+  selector: Record<string, string>,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
   await custom.createClusterCustomObject({
     group: GROUP,
     version: VERSION,
     plural: RESOURCE_POOL_PLURAL,
-    body: poolObject(name, selector),
+    body: poolObject(name, selector, extra),
   });
 }
 
@@ -201,8 +205,73 @@ test('a WorkloadPolicy naming a missing pool is admitted, reports PoolNotFound, 
       const s = await fulcrumStatus<PolicyStatus>(kc, WORKLOAD_POLICY_PLURAL, name, namespace.name);
       return ready(s)?.status === 'True' ? s : undefined;
     });
-    expect(ready(bound)).toMatchObject({ reason: 'PoolBound' });
-    expect(bound.effectivePriority).toBe(900);
+    // The pool grants no priority (no spec.priorityLimits): 900 is capped at the default, 0.
+    expect(ready(bound)).toMatchObject({ reason: 'PriorityClamped' });
+    expect(bound.effectivePriority).toBe(0);
+  } finally {
+    await custom.deleteClusterCustomObject({
+      group: GROUP,
+      version: VERSION,
+      plural: RESOURCE_POOL_PLURAL,
+      name: poolName,
+    });
+  }
+});
+
+test('a WorkloadPolicy above the default priority cap is clamped and says so, until the pool owner grants more', async () => {
+  const poolName = uniqueName('capped');
+  const name = uniqueName('greedy');
+  await createPool(poolName, { 'fulcrum.io/pool': poolLabel });
+  type PolicyStatus = {
+    conditions?: Array<{ type: string; status: string; reason: string; message: string }>;
+    effectivePriority?: number;
+  };
+  const ready = (s: PolicyStatus | undefined) => s?.conditions?.find((c) => c.type === 'Ready');
+  const status = (what: string, check: (s: PolicyStatus) => boolean) =>
+    eventually(`policy ${what}`, async () => {
+      const s = await fulcrumStatus<PolicyStatus>(kc, WORKLOAD_POLICY_PLURAL, name, namespace.name);
+      return s && check(s) ? s : undefined;
+    });
+  try {
+    await custom.createNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      plural: WORKLOAD_POLICY_PLURAL,
+      namespace: namespace.name,
+      body: {
+        apiVersion: `${GROUP}/${VERSION}`,
+        kind: 'WorkloadPolicy',
+        metadata: { name },
+        spec: { selector: { matchLabels: { app: 'greedy' } }, pool: poolName, priority: 1_000_000 },
+      },
+    });
+    const clamped = await status('clamped', (s) => ready(s)?.reason === 'PriorityClamped');
+    expect(clamped.effectivePriority).toBe(0);
+    expect(ready(clamped)?.status).toBe('True');
+    expect(ready(clamped)?.message).toContain('priority 1000000 lowered to 0');
+    const events = await eventually('a PriorityClamped Event on the policy', async () => {
+      const list = await core.listNamespacedEvent({
+        namespace: namespace.name,
+        fieldSelector: `involvedObject.name=${name},reason=PriorityClamped`,
+      });
+      return list.items.length > 0 ? list.items : undefined;
+    });
+    expect(events[0]?.type).toBe('Warning');
+    expect(events[0]?.message).toContain('spec.priorityLimits');
+
+    // The pool owner grants this namespace up to 5000: the policy gets exactly that, still clamped.
+    await custom.patchClusterCustomObject(
+      {
+        group: GROUP,
+        version: VERSION,
+        plural: RESOURCE_POOL_PLURAL,
+        name: poolName,
+        body: { spec: { priorityLimits: { namespaces: [{ names: [namespace.name], maxPriority: 5000 }] } } },
+      },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+    );
+    const granted = await status('granted 5000', (s) => s.effectivePriority === 5000);
+    expect(ready(granted)?.reason).toBe('PriorityClamped');
   } finally {
     await custom.deleteClusterCustomObject({
       group: GROUP,

@@ -338,6 +338,8 @@ export class RebalanceScenario {
           allocation: { strategy: 'LeastLoaded', basis: 'Usage' },
           rebalancing: this.rebalancing,
           failover: { mode: 'Off' },
+          // The tiers' priorities (up to 900) need the pool owner's grant: the default cap is 0.
+          priorityLimits: { defaultMaxPriority: 1000 },
         },
       },
     });

@@ -52,6 +52,8 @@ beforeAll(async () => {
         spec: {
           nodeSelector: { matchLabels: { 'fulcrum.io/pool': pool.name } },
           allocation: { strategy: pool.strategy, basis: 'Requests' },
+          // The pool owner's grant: without it every WorkloadPolicy priority is capped at 0.
+          priorityLimits: { defaultMaxPriority: 1000 },
         },
       },
     });

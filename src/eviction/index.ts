@@ -1,0 +1,2 @@
+/** Which pods rebalancing and preemption may evict: one pure rule, reasons as data. */
+export * from './evictability.js';
