@@ -15,6 +15,7 @@
  * Helpers beside this file (src/controllers/rebalance/): per-pool usage stores, the metrics loop, pod facts,
  * the move executor, the action log, the status writer and the metrics.
  */
+import { isProtectionReason, PROTECTION_TEXT } from '../eviction/index.js';
 import { performance } from 'node:perf_hooks';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Actuator, ActuationMode } from '../actuation/index.js';
@@ -193,7 +194,10 @@ export class RebalanceController implements Runnable {
     term.lastActions = appendActions(term.lastActions, execution.actions, now, settings.cooldownMs);
   }
 
-  /** A log line per interval that did something, and pool Events for evictions a budget stopped. */
+  /**
+   * A log line per interval that did something, pool Events for evictions a budget stopped, and one per pod
+   * the pool's spec.eviction protects (EvictionProtected).
+   */
   private report(object: CustomObject, plan: RebalancePlan, execution: Execution, term: PoolTerm): void {
     const { events, logger } = this.deps;
     const pool = object.metadata?.name;
@@ -205,6 +209,17 @@ export class RebalanceController implements Runnable {
         `could not move ${b.pod} off hot node ${b.node}: ${b.message}`,
       );
     for (const skip of plan.skipped) {
+      // Once per pod, and only for what the pool's owner could opt in to (not DaemonSet, bare or mirror pods).
+      if (isProtectionReason(skip.reason) && skip.detail !== undefined && !term.reportedHolds.has(skip.pod)) {
+        term.reportedHolds.add(skip.pod);
+        events.record(
+          object,
+          'Normal',
+          'EvictionProtected',
+          `not moving ${skip.pod} off hot node ${skip.node}: ${PROTECTION_TEXT[skip.reason]} (${skip.detail})`,
+        );
+        continue;
+      }
       if (skip.reason !== 'DisruptionBudget' || term.reportedHolds.has(skip.pod)) continue;
       term.reportedHolds.add(skip.pod);
       events.record(

@@ -83,7 +83,7 @@ export const PROTECTION_TEXT: Record<ProtectionReason, string> = {
   MirrorPod: 'mirror (static) pod',
   DaemonSetPod: 'DaemonSet pod',
   NoController: 'without a controller',
-  OperatorPod: "the operator's own",
+  OperatorPod: 'operator pod',
   SystemNamespace: 'in kube-system',
   NamespaceExcluded: 'in an excluded namespace',
   NamespaceNotIncluded: 'in a namespace not included',
@@ -91,6 +91,10 @@ export const PROTECTION_TEXT: Record<ProtectionReason, string> = {
   LocalStorage: 'with local storage',
   PersistentVolumeClaim: 'with a PersistentVolumeClaim',
 };
+
+export function isProtectionReason(reason: string): reason is ProtectionReason {
+  return Object.hasOwn(PROTECTION_TEXT, reason);
+}
 
 /** "2 in kube-system, 1 with local storage", most frequent first; empty when nothing was protected. */
 export function describeProtected(counts: Partial<Record<ProtectionReason, number>>): string {
