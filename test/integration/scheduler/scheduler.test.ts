@@ -20,6 +20,7 @@ const pools = {
   pack: { name: `${id}-pack`, strategy: 'BinPack', nodes: 6 },
   cycle: { name: `${id}-cycle`, strategy: 'RoundRobin', nodes: 4 },
   full: { name: `${id}-full`, strategy: 'LeastLoaded', nodes: 2 },
+  guarded: { name: `${id}-guarded`, strategy: 'LeastLoaded', nodes: 1 },
 } as const;
 const nodeNames = Object.values(pools).flatMap((p) =>
   Array.from({ length: p.nodes }, (_, i) => `${p.name}-n${i}`),
@@ -82,6 +83,7 @@ interface Workload {
   replicas: number;
   cpu: string;
   labels: Record<string, string>;
+  volumes?: k8s.V1Volume[];
 }
 
 async function createDeployment(w: Workload): Promise<void> {
@@ -103,6 +105,7 @@ async function createDeployment(w: Workload): Promise<void> {
                 resources: { requests: { cpu: w.cpu, memory: '256Mi' } },
               },
             ],
+            ...(w.volumes ? { volumes: w.volumes } : {}),
           },
         },
       },
@@ -352,4 +355,51 @@ test('a high-priority pod preempts a low-priority one in a full pool, but never 
   expect(replacement?.spec?.nodeName).toBeUndefined();
   const bound = (await podsOf('low')).filter((p) => p.spec?.nodeName);
   expect(bound).toHaveLength(5);
+});
+
+test('preemption never evicts what the pool protects, says so, and does once the pool opts in', async () => {
+  const pool = pools.guarded.name;
+  // One 4-CPU node, 80% ceiling: three 1-CPU pods with an emptyDir fill it.
+  await createPolicy('cache', pool, 10);
+  await createPolicy('urgent', pool, 1000);
+  await createDeployment({
+    name: 'cache',
+    replicas: 3,
+    cpu: '1',
+    labels: {},
+    volumes: [{ name: 'scratch', emptyDir: {} }],
+  });
+  await boundPods('cache', 3);
+  await createPod('urgent', '1', { app: 'urgent' });
+  const blocked = await eventually(
+    'FailedScheduling naming the protected pods',
+    async () => {
+      const c = await unschedulableCondition('urgent');
+      return c.message?.includes('protected') ? c : undefined;
+    },
+    30_000,
+  );
+  expect(blocked.message).toContain(
+    "Not preempted, protected by the pool's spec.eviction: 3 with local storage.",
+  );
+  expect((await podsOf('cache')).every((p) => p.spec?.nodeName)).toBe(true);
+
+  // The pool's owner opts in: one cache pod (and only one) makes room.
+  await custom.patchClusterCustomObject(
+    {
+      group: GROUP,
+      version: VERSION,
+      plural: RESOURCE_POOL_PLURAL,
+      name: pool,
+      body: { spec: { eviction: { evictLocalStoragePods: true } } },
+    },
+    k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+  );
+  const node = await eventually(
+    'urgent bound after preemption',
+    async () => (await core.readNamespacedPod({ namespace: namespace.name, name: 'urgent' })).spec?.nodeName,
+    60_000,
+  );
+  expect(membersOf(pools.guarded)).toContain(node);
+  expect((await podsOf('cache')).filter((p) => p.spec?.nodeName)).toHaveLength(2);
 });
