@@ -7,7 +7,7 @@ JEST := node --experimental-vm-modules node_modules/jest/bin/jest.js
 export FULCRUM_CLUSTER_DIR ?= /tmp/fulcrum-cluster
 NODES ?= 10
 
-.PHONY: help install build lint crds unit integration test helm-build cluster-build cluster-up cluster-smoke cluster-down demo demo-down bench clean
+.PHONY: help install build lint crds chart-docs install-yaml unit integration test helm-build cluster-build cluster-up cluster-smoke cluster-down demo demo-down bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -27,6 +27,12 @@ lint: install ## type-check, eslint, prettier
 
 crds: build ## regenerate crds/*.yaml from the zod schemas in src/api
 	node dist/src/api/generate-crds.js
+
+chart-docs: build ## regenerate the values table of charts/fulcrum/README.md (a unit test fails on drift)
+	node dist/src/chart/generate-chart-docs.js
+
+install-yaml: helm-build ## render deploy/install.yaml from the chart (an install test fails on drift)
+	deploy/render-install.sh >deploy/install.yaml.tmp && mv deploy/install.yaml.tmp deploy/install.yaml
 
 unit: install ## unit tests of the pure parts (no cluster)
 	$(JEST) --selectProjects unit

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { newKubeConfig, type RequestRateLimit } from '../kube/throttled-kubeconfig.js';
 import { createLogger } from '../observability/logger.js';
 import { metricsSourceFromFlags } from './metrics-source-flag.js';
 import { allowCidrs } from '../probes/index.js';
@@ -26,6 +27,9 @@ Flags:
   --metrics-source KIND      usage for rebalancing: metrics-api (metrics.k8s.io, default), kubelet-summary
                              (node proxy /stats/summary) or prometheus (needs --prometheus-url)
   --prometheus-url URL       Prometheus HTTP API base URL, e.g. http://prometheus.monitoring:9090
+  --kube-api-qps N           requests per second to the API server, shared by every client (default 0: no
+                             client-side limit; the API server's priority and fairness still applies)
+  --kube-api-burst N         requests allowed at once above --kube-api-qps (default 2 × qps)
   --log-level LEVEL          trace, debug, info, warn, error (default info)
   --log-format FORMAT        json or text (default json)`;
 
@@ -47,6 +51,8 @@ export async function runCommand(args: string[]): Promise<number> {
       rebalance: { type: 'string', default: 'true' },
       'metrics-source': { type: 'string', default: 'metrics-api' },
       'prometheus-url': { type: 'string' },
+      'kube-api-qps': { type: 'string', default: '0' },
+      'kube-api-burst': { type: 'string' },
       'log-level': { type: 'string', default: 'info' },
       'log-format': { type: 'string', default: 'json' },
       help: { type: 'boolean', short: 'h' },
@@ -58,7 +64,10 @@ export async function runCommand(args: string[]): Promise<number> {
     return 0;
   }
   const logger = createLogger({ level: values['log-level'], pretty: values['log-format'] === 'text' });
-  const kubeConfig = loadKubeConfig(values.kubeconfig);
+  const kubeConfig = loadKubeConfig(
+    values.kubeconfig,
+    requestRateLimit(values['kube-api-qps'], values['kube-api-burst']),
+  );
   const [host, port] = splitAddress(values['health-address']);
   const operator = createOperator({
     kubeConfig,
@@ -102,11 +111,21 @@ export async function runCommand(args: string[]): Promise<number> {
   return 0;
 }
 
-function loadKubeConfig(path: string | undefined): KubeConfig {
-  const kc = new KubeConfig();
+function loadKubeConfig(path: string | undefined, limit: RequestRateLimit): KubeConfig {
+  const kc = newKubeConfig(limit);
   if (path) kc.loadFromFile(path);
   else kc.loadFromDefault();
   return kc;
+}
+
+function requestRateLimit(qpsText: string, burstText: string | undefined): RequestRateLimit {
+  const qps = Number(qpsText);
+  if (!Number.isFinite(qps) || qps < 0)
+    throw new Error(`--kube-api-qps must be a number of at least 0, got "${qpsText}"`);
+  const burst = burstText === undefined ? Math.max(1, Math.ceil(2 * qps)) : Number(burstText);
+  if (!Number.isInteger(burst) || burst < 1)
+    throw new Error(`--kube-api-burst must be a whole number of at least 1, got "${burstText}"`);
+  return { qps, burst };
 }
 
 function splitAddress(address: string): [string, number] {

@@ -137,16 +137,82 @@ describe('charts/fulcrum', () => {
     },
   );
 
-  helmTest('ServiceMonitor and PodDisruptionBudget are opt-in', async () => {
-    const kinds = async (...set: string[]) =>
+  helmTest(
+    'ServiceMonitor and NetworkPolicy are opt-in; the PodDisruptionBudget and admission policy are on',
+    async () => {
+      const kinds = async (...set: string[]) =>
+        parseManifests(
+          (await helm(HELM!, ['template', 'fulcrum', CHART, ...set.flatMap((s) => ['--set', s])])).stdout,
+        ).map((m) => m.kind);
+      const defaults = await kinds();
+      expect(defaults).not.toEqual(expect.arrayContaining(['ServiceMonitor']));
+      expect(defaults).not.toEqual(expect.arrayContaining(['NetworkPolicy']));
+      expect(defaults).toEqual(
+        expect.arrayContaining([
+          'PodDisruptionBudget',
+          'ValidatingAdmissionPolicy',
+          'ValidatingAdmissionPolicyBinding',
+        ]),
+      );
+      expect(await kinds('serviceMonitor.enabled=true', 'networkPolicy.enabled=true')).toEqual(
+        expect.arrayContaining(['ServiceMonitor', 'NetworkPolicy']),
+      );
+      // One replica: a PDB with minAvailable 1 would block every drain.
+      expect(await kinds('replicaCount=1', 'leaderElection.enabled=false')).not.toEqual(
+        expect.arrayContaining(['PodDisruptionBudget']),
+      );
+    },
+  );
+
+  helmTest('nodes/proxy is granted only with the kubelet-summary metrics source', async () => {
+    const proxyRules = async (...set: string[]) =>
       parseManifests(
         (await helm(HELM!, ['template', 'fulcrum', CHART, ...set.flatMap((s) => ['--set', s])])).stdout,
-      ).map((m) => m.kind);
-    expect(await kinds()).not.toEqual(expect.arrayContaining(['ServiceMonitor']));
-    expect(await kinds()).not.toEqual(expect.arrayContaining(['PodDisruptionBudget']));
-    expect(await kinds('serviceMonitor.enabled=true', 'podDisruptionBudget.enabled=true')).toEqual(
-      expect.arrayContaining(['ServiceMonitor', 'PodDisruptionBudget']),
+      )
+        .filter((m) => m.kind === 'ClusterRole')
+        .flatMap((m) => (m as unknown as { rules: Array<{ resources: string[] }> }).rules)
+        .filter((r) => r.resources.includes('nodes/proxy'));
+    expect(await proxyRules()).toEqual([]);
+    expect(await proxyRules('rebalancing.metricsSource=kubelet-summary')).toHaveLength(1);
+  });
+
+  helmTest('every operator flag value reaches the container arguments', async () => {
+    const { stdout } = await helm(HELM!, [
+      'template',
+      'fulcrum',
+      CHART,
+      '--set',
+      'failover.enabled=false',
+      '--set',
+      'failover.probeAllowCidrs={10.0.0.0/8,192.168.0.0/16}',
+      '--set',
+      'rebalancing.metricsSource=prometheus',
+      '--set',
+      'rebalancing.prometheusUrl=http://prometheus.monitoring:9090',
+      '--set',
+      'kubeApi.qps=20',
+      '--set',
+      'kubeApi.burst=40',
+      '--set',
+      'logLevel=debug',
+    ]);
+    const deployment = parseManifests(stdout).find((m) => m.kind === 'Deployment') as unknown as {
+      spec: { template: { spec: { containers: Array<{ args: string[] }> } } };
+    };
+    expect(deployment.spec.template.spec.containers[0]!.args).toEqual(
+      expect.arrayContaining([
+        '--failover=false',
+        '--probe-allow-cidrs=10.0.0.0/8,192.168.0.0/16',
+        '--metrics-source=prometheus',
+        '--prometheus-url=http://prometheus.monitoring:9090',
+        '--kube-api-qps=20',
+        '--kube-api-burst=40',
+        '--log-level=debug',
+      ]),
     );
+    await expect(
+      helm(HELM!, ['template', 'fulcrum', CHART, '--set', 'rebalancing.metricsSource=prometheus']),
+    ).rejects.toMatchObject({ stderr: expect.stringContaining('prometheusUrl') });
   });
 
   helmTest('values.schema.json refuses a bad value, naming it', async () => {

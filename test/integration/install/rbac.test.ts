@@ -164,7 +164,6 @@ test.each([
   ['delete', 'pods', 'default'],
   ['patch', 'pods/status', 'default'],
   ['patch', 'nodes', undefined],
-  ['get', 'nodes/proxy', undefined],
   ['list', 'nodes.metrics.k8s.io', undefined],
   ['patch', 'resourcepools.fulcrum.io/status', undefined],
   ['watch', 'leases', 'kube-node-lease'],
@@ -179,6 +178,9 @@ test.each([
 test.each([
   ['get', 'secrets', 'default'],
   ['create', 'pods', 'default'],
+  ['create', 'pods/exec', 'default'],
+  // Only the kubelet-summary metrics source needs the kubelets' API; the default (metrics-api) does not.
+  ['get', 'nodes/proxy', undefined],
   ['delete', 'nodes', undefined],
   ['update', 'resourcepools.fulcrum.io', undefined],
   ['watch', 'leases', 'default'],

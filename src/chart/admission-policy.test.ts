@@ -1,0 +1,29 @@
+import { readFileSync } from 'node:fs';
+import { HOT_TAINT_KEY } from '../balancing/hot-taint.js';
+import { REBALANCED_AT_ANNOTATION } from '../balancing/move-history.js';
+import { FENCED_BY_ANNOTATION } from '../failover/fence-marker.js';
+import { OUT_OF_SERVICE_TAINT_KEY } from '../failover/recovery-plan.js';
+import { chartFile } from './chart-readme.js';
+
+// Every taint key and annotation the operator writes on nodes (through the Actuator's node changes).
+const WRITTEN_TAINT_KEYS = [OUT_OF_SERVICE_TAINT_KEY, HOT_TAINT_KEY];
+const WRITTEN_ANNOTATIONS = [FENCED_BY_ANNOTATION, REBALANCED_AT_ANNOTATION];
+
+/** The CEL list literal of the policy variable `name`, as strings. */
+function policyList(template: string, name: string): string[] {
+  const match = new RegExp(`- name: ${name}\\n\\s+expression: "\\[([^\\]]*)\\]"`).exec(template);
+  if (!match) throw new Error(`no variable ${name} in the admission policy`);
+  return match[1]!.split(',').map((item) => item.trim().replace(/^'|'$/g, ''));
+}
+
+describe('the chart admission policy allows exactly the node writes the operator makes', () => {
+  const template = readFileSync(chartFile('templates/admission-policy.yaml'), 'utf8');
+
+  test('its own taints are the taint keys failover and rebalancing write', () => {
+    expect(policyList(template, 'ownTaintKeys').sort()).toEqual([...WRITTEN_TAINT_KEYS].sort());
+  });
+
+  test('its own annotations are the annotations failover and rebalancing write', () => {
+    expect(policyList(template, 'ownAnnotations').sort()).toEqual([...WRITTEN_ANNOTATIONS].sort());
+  });
+});
