@@ -27,6 +27,8 @@ lint: install ## type-check, eslint, prettier
 
 crds: build ## regenerate crds/*.yaml from the zod schemas in src/api
 	node dist/src/api/generate-crds.js
+	# deploy/install.yaml holds the CRDs too: re-render it when helm is built (an install test checks it).
+	if [[ -x "$$(test/cluster/build-helm.sh --print-path)" ]]; then $(MAKE) --no-print-directory install-yaml; fi
 
 chart-docs: build ## regenerate the values table of charts/fulcrum/README.md (a unit test fails on drift)
 	node dist/src/chart/generate-chart-docs.js
