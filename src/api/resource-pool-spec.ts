@@ -7,7 +7,9 @@ import { z } from 'zod';
 import { duration, labelKey, namespaceName, nonEmptyLabelSelector, percentOfAllocatable } from './common.js';
 import { EvictionSchema } from './resource-pool-eviction.js';
 import { FailoverSchema } from './resource-pool-failover.js';
+import { ConsolidationSchema } from './resource-pool-consolidation.js';
 import { RebalancingSchema } from './resource-pool-rebalancing.js';
+import { ScaleTargetSchema } from './resource-pool-scale-target.js';
 import { withRules } from './validation-rule.js';
 import { MAX_PRIORITY, MIN_PRIORITY } from './workload-policy.js';
 
@@ -113,8 +115,13 @@ export const OptimizationSchema = z
       .boolean()
       .default(false)
       .describe('Whether to publish node-count recommendations for the pool in status (default false).'),
+    consolidation: ConsolidationSchema.prefault({}),
+    scaleTarget: ScaleTargetSchema.optional(),
   })
-  .describe('Forecasting and recommendations; they never move pods by themselves.');
+  .describe(
+    'Forecasting, recommendations, consolidation and a scale target. Forecasts and recommendations never move ' +
+      'pods by themselves; consolidation and the scale target act only when their mode is not Off.',
+  );
 
 export const NamespacePriorityLimitSchema = z.object({
   names: z.array(namespaceName).min(1).max(64).describe('Namespaces this limit applies to.'),

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { conditions, timestamp } from './common.js';
+import { ConsolidationStatusSchema, ScaleTargetStatusSchema } from './resource-pool-status-consolidation.js';
 
 /** Condition types a ResourcePool reports. */
 export const ResourcePoolConditionType = {
@@ -155,6 +156,8 @@ export const ResourcePoolStatusSchema = z
     counters: PoolCountersSchema.optional(),
     failover: PoolFailoverStatusSchema.optional(),
     recommendation: PoolRecommendationSchema.optional(),
+    consolidation: ConsolidationStatusSchema.optional(),
+    scaleTarget: ScaleTargetStatusSchema.optional(),
   })
   .describe('State of the pool as observed by the operator.');
 
@@ -162,4 +165,6 @@ export type ResourceStatus = z.output<typeof ResourceStatusSchema>;
 export type PoolAction = z.output<typeof PoolActionSchema>;
 export type PoolCounters = z.output<typeof PoolCountersSchema>;
 export type FailoverRecord = z.output<typeof FailoverRecordSchema>;
+export type ConsolidationStatus = z.output<typeof ConsolidationStatusSchema>;
+export type ScaleTargetStatus = z.output<typeof ScaleTargetStatusSchema>;
 export type ResourcePoolStatus = z.output<typeof ResourcePoolStatusSchema>;

@@ -45,7 +45,15 @@ describe('parseResourcePool', () => {
       fencing: 'OutOfServiceTaint',
       maxUnhealthy: '30%',
     });
-    expect(spec.optimization).toEqual({ forecast: 'None', horizon: '10m', scaleRecommendations: false });
+    expect(spec.optimization).toMatchObject({ forecast: 'None', horizon: '10m', scaleRecommendations: false });
+    expect(spec.optimization.consolidation).toEqual({
+      mode: 'Off',
+      maxDrainingNodes: 1,
+      maxEvictionsPerCycle: 10,
+      minNodes: 1,
+      drainTimeout: '10m',
+    });
+    expect(spec.optimization.scaleTarget).toBeUndefined();
     expect(spec.priorityLimits).toEqual({ defaultMaxPriority: 0 });
     expect(spec.eviction).toEqual({
       evictSystemCriticalPods: false,
