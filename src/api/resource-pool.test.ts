@@ -45,7 +45,11 @@ describe('parseResourcePool', () => {
       fencing: 'OutOfServiceTaint',
       maxUnhealthy: '30%',
     });
-    expect(spec.optimization).toMatchObject({ forecast: 'None', horizon: '10m', scaleRecommendations: false });
+    expect(spec.optimization).toMatchObject({
+      forecast: 'None',
+      horizon: '10m',
+      scaleRecommendations: false,
+    });
     expect(spec.optimization.consolidation).toEqual({
       mode: 'Off',
       maxDrainingNodes: 1,
