@@ -17,7 +17,7 @@ function fields(object: unknown): string[] {
 }
 
 // The API server half (the same objects sent to a real cluster, verdicts compared) is in
-// test/integration/cli/validate.test.ts.
+// test/integration/cli/operability.test.ts.
 describe('ManifestValidator refuses the invalid-manifest corpus, naming the field', () => {
   it.each(invalidManifests)('$scenario → $wantField', (testCase) => {
     const object = invalidManifestObject(testCase, 'invalid', 'default');
