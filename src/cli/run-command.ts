@@ -1,18 +1,27 @@
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { newKubeConfig, type RequestRateLimit } from '../kube/throttled-kubeconfig.js';
 import { createLogger } from '../observability/logger.js';
 import { metricsSourceFromFlags } from './metrics-source-flag.js';
 import { allowCidrs } from '../probes/index.js';
-import { createOperator } from '../runtime/operator.js';
+import { selfSignedCertificate } from '../observability/self-signed-cert.js';
+import { createOperator, type OperatorOptions } from '../runtime/operator.js';
 import { runUntilSignalled } from '../runtime/signals.js';
 
 const HELP = `Usage: fulcrum run [flags]
 
 Flags:
   --kubeconfig PATH          kubeconfig to use (default: $KUBECONFIG, then in-cluster, then ~/.kube/config)
-  --health-address H:P       serve /metrics, /healthz, /readyz here (default 0.0.0.0:8080)
+  --health-address H:P       serve /healthz, /readyz here (default 0.0.0.0:8080); also /metrics in plain
+                             HTTP unless --metrics-address is given (local runs)
+  --metrics-address H:P      serve /metrics on a port of its own (the installs use 0.0.0.0:8443)
+  --metrics-secure BOOL      with --metrics-address: HTTPS, and only callers whose token passes a TokenReview
+                             and a SubjectAccessReview for get /metrics (default true)
+  --metrics-cert-dir DIR     tls.crt and tls.key for the secure metrics server (default: a self-signed
+                             certificate made at start)
   --leader-elect BOOL        compete for a Lease; only the holder acts (default true)
   --lease-namespace NS       namespace of the leader Lease (default $POD_NAMESPACE or fulcrum-system)
   --lease-name NAME          name of the leader Lease (default fulcrum-leader)
@@ -39,6 +48,9 @@ export async function runCommand(args: string[]): Promise<number> {
     options: {
       kubeconfig: { type: 'string' },
       'health-address': { type: 'string', default: '0.0.0.0:8080' },
+      'metrics-address': { type: 'string' },
+      'metrics-secure': { type: 'string', default: 'true' },
+      'metrics-cert-dir': { type: 'string' },
       'leader-elect': { type: 'string', default: 'true' },
       'lease-namespace': { type: 'string', default: process.env.POD_NAMESPACE ?? 'fulcrum-system' },
       'lease-name': { type: 'string', default: 'fulcrum-leader' },
@@ -68,11 +80,13 @@ export async function runCommand(args: string[]): Promise<number> {
     values.kubeconfig,
     requestRateLimit(values['kube-api-qps'], values['kube-api-burst']),
   );
-  const [host, port] = splitAddress(values['health-address']);
+  const [host, port] = splitAddress(values['health-address'], '--health-address');
+  const metrics = metricsServing(values);
   const operator = createOperator({
     kubeConfig,
     logger,
     health: { host, port },
+    ...(metrics ? { metrics } : {}),
     ...(parseBool(values.failover, '--failover')
       ? {
           failover: {
@@ -128,11 +142,28 @@ function requestRateLimit(qpsText: string, burstText: string | undefined): Reque
   return { qps, burst };
 }
 
-function splitAddress(address: string): [string, number] {
+/** Where and how /metrics is served apart from the probes, or undefined to serve it on the health port. */
+function metricsServing(values: {
+  'metrics-address'?: string;
+  'metrics-secure': string;
+  'metrics-cert-dir'?: string;
+}): OperatorOptions['metrics'] {
+  const address = values['metrics-address'];
+  if (address === undefined) return undefined;
+  const [host, port] = splitAddress(address, '--metrics-address');
+  if (!parseBool(values['metrics-secure'], '--metrics-secure')) return { host, port };
+  const dir = values['metrics-cert-dir'];
+  const certificate = dir
+    ? { cert: readFileSync(join(dir, 'tls.crt'), 'utf8'), key: readFileSync(join(dir, 'tls.key'), 'utf8') }
+    : selfSignedCertificate('fulcrum-metrics', [hostname(), 'localhost', '127.0.0.1']);
+  return { host, port, certificate };
+}
+
+function splitAddress(address: string, flag: string): [string, number] {
   const at = address.lastIndexOf(':');
   const port = Number(address.slice(at + 1));
   if (at < 0 || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`--health-address must be HOST:PORT, got "${address}"`);
+    throw new Error(`${flag} must be HOST:PORT, got "${address}"`);
   }
   return [address.slice(0, at) || '0.0.0.0', port];
 }

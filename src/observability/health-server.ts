@@ -13,7 +13,8 @@ export interface HealthServerOptions {
   host?: string;
   /** Port (default 8080; 0 picks a free one, see `address()`). */
   port?: number;
-  registry: Registry;
+  /** Also serve `/metrics` here, in plain HTTP (local runs); absent: only the probes (see MetricsServer). */
+  registry?: Registry;
   /** `/healthz`: the process works (informers not wedged). Failing it makes Kubernetes restart the pod. */
   liveness?: Record<string, HealthCheck>;
   /** `/readyz`: ready to serve (informers synced). */
@@ -53,7 +54,8 @@ export class HealthServer implements Runnable {
         resolve();
       });
     });
-    this.logger.info({ address: this.address() }, 'serving /metrics, /healthz, /readyz');
+    const paths = this.options.registry ? '/metrics, /healthz, /readyz' : '/healthz, /readyz';
+    this.logger.info({ address: this.address() }, `serving ${paths}`);
     await new Promise<void>((resolve) => {
       if (signal.aborted) return resolve();
       signal.addEventListener('abort', () => resolve(), { once: true });
@@ -67,9 +69,10 @@ export class HealthServer implements Runnable {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     try {
-      if (url.pathname === '/metrics') {
-        const body = await this.options.registry.metrics();
-        return send(res, 200, body, this.options.registry.contentType);
+      const registry = this.options.registry;
+      if (url.pathname === '/metrics' && registry) {
+        const body = await registry.metrics();
+        return send(res, 200, body, registry.contentType);
       }
       if (url.pathname === '/healthz' || url.pathname === '/livez') {
         return this.runChecks(res, this.options.liveness ?? {}, url.searchParams.has('verbose'));

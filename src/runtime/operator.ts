@@ -19,6 +19,9 @@ import { ClusterModel } from '../model/cluster-model.js';
 import type { ResourceVector } from '../model/resources.js';
 import { ControllerMetrics } from '../observability/controller-metrics.js';
 import { HealthServer, informersNotWedged, informersSynced } from '../observability/health-server.js';
+import { DelegatingMetricsAuthorizer, kubeReviewClient } from '../observability/metrics-authorizer.js';
+import { MetricsServer } from '../observability/metrics-server.js';
+import type { ServingCertificate } from '../observability/self-signed-cert.js';
 import type { MetricsSourceConfig, Smoothing } from '../metrics/index.js';
 import type { Logger } from '../observability/logger.js';
 import type { AddressGuard } from '../probes/index.js';
@@ -41,6 +44,12 @@ export interface OperatorOptions {
     retryPeriodMs?: number;
   };
   health?: { host: string; port: number };
+  /**
+   * `/metrics` on a server of its own: HTTPS with TokenReview + SubjectAccessReview when `certificate` is given
+   * (the callers are reviewed by this operator's API server), plain HTTP otherwise. Absent: `/metrics` is
+   * served on the health server, in plain HTTP (tests and local runs).
+   */
+  metrics?: { host: string; port: number; certificate?: ServingCertificate };
   /**
    * Failover (probe nodes, fence failed ones, reschedule their pods): off unless given, so tests of other
    * controllers run without it; `fulcrum run` turns it on by default. Probes only reach addresses the guard
@@ -109,7 +118,7 @@ export function createOperator(options: OperatorOptions): Operator {
   const health = new HealthServer({
     host: options.health?.host ?? '0.0.0.0',
     port: options.health?.port ?? 8080,
-    registry: metrics.registry,
+    ...(options.metrics ? {} : { registry: metrics.registry }),
     liveness: { informers: informersNotWedged(informers.all()) },
     readiness: { informers: informersSynced(informers.all()) },
     logger,
@@ -136,6 +145,7 @@ export function createOperator(options: OperatorOptions): Operator {
   manager.add(
     ...informers.all(),
     health,
+    ...(options.metrics ? [metricsServer(options.metrics, kubeConfig, metrics, logger)] : []),
     createPoolController(deps),
     createPolicyController(deps),
     scheduler,
@@ -165,6 +175,24 @@ export function createOperator(options: OperatorOptions): Operator {
       }
     },
   };
+}
+
+function metricsServer(
+  options: NonNullable<OperatorOptions['metrics']>,
+  kubeConfig: KubeConfig,
+  metrics: OperatorMetrics,
+  logger: Logger,
+): MetricsServer {
+  const { certificate } = options;
+  return new MetricsServer({
+    host: options.host,
+    port: options.port,
+    registry: metrics.registry,
+    logger,
+    ...(certificate
+      ? { secure: { certificate, authorizer: new DelegatingMetricsAuthorizer(kubeReviewClient(kubeConfig)) } }
+      : {}),
+  });
 }
 
 function createElector(options: OperatorOptions, metrics: OperatorMetrics): LeaderElector | undefined {

@@ -170,8 +170,8 @@ describe('charts/fulcrum', () => {
         (await helm(HELM!, ['template', 'fulcrum', CHART, ...set.flatMap((s) => ['--set', s])])).stdout,
       )
         .filter((m) => m.kind === 'ClusterRole')
-        .flatMap((m) => (m as unknown as { rules: Array<{ resources: string[] }> }).rules)
-        .filter((r) => r.resources.includes('nodes/proxy'));
+        .flatMap((m) => (m as unknown as { rules: Array<{ resources?: string[] }> }).rules)
+        .filter((r) => r.resources?.includes('nodes/proxy'));
     expect(await proxyRules()).toEqual([]);
     expect(await proxyRules('rebalancing.metricsSource=kubelet-summary')).toHaveLength(1);
   });

@@ -165,6 +165,9 @@ test.each([
   ['patch', 'pods/status', 'default'],
   ['patch', 'nodes', undefined],
   ['list', 'nodes.metrics.k8s.io', undefined],
+  // The secure metrics server reviews its scrapers' tokens.
+  ['create', 'tokenreviews.authentication.k8s.io', undefined],
+  ['create', 'subjectaccessreviews.authorization.k8s.io', undefined],
   ['patch', 'resourcepools.fulcrum.io/status', undefined],
   ['watch', 'leases', 'kube-node-lease'],
   ['update', 'leases:fulcrum-leader', OPERATOR_NAMESPACE],
