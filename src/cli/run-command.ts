@@ -101,8 +101,9 @@ export async function runCommand(args: string[]): Promise<number> {
           },
         }
       : {}),
-    // The operator's own pods are never evicted: they run in $POD_NAMESPACE (set by both installs).
-    namespace: process.env.POD_NAMESPACE ?? values['lease-namespace'],
+    // The operator's own pods are never evicted: they run in $POD_NAMESPACE (set by both installs). Out of
+    // a cluster there is no such namespace; the Lease's may hold workloads and is not assumed to be ours.
+    ...(process.env.POD_NAMESPACE ? { namespace: process.env.POD_NAMESPACE } : {}),
     leaderElection: {
       enabled: parseBool(values['leader-elect'], '--leader-elect'),
       namespace: values['lease-namespace'],

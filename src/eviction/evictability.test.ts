@@ -234,6 +234,12 @@ describe('evictionProtection', () => {
     }
   });
 
+  it("out of a cluster (no $POD_NAMESPACE) only the operator's labels mark its pods", () => {
+    const inLeaseNamespace = podInfoFromPod(podWith(undefined, 'fulcrum-system'));
+    expect(evictionProtection(inLeaseNamespace, DEFAULTS, {})).toBeUndefined();
+    expect(evictionProtection(inLeaseNamespace, DEFAULTS, undefined)).toBeUndefined();
+  });
+
   it('a PodInfo literal without traits is an ordinary pod; its priority alone can make it system-critical', () => {
     const base = { namespace: 'shop', labels: {}, priority: 0 };
     expect(evictionProtection(base, DEFAULTS, OPERATOR)).toBeUndefined();

@@ -37,8 +37,8 @@ export interface Protection {
 
 /** What the rule needs to know about the operator running it. */
 export interface OperatorIdentity {
-  /** The operator's own namespace (where its pods and Lease live): nothing in it is evicted. */
-  namespace: string;
+  /** The namespace the operator's pods run in ($POD_NAMESPACE): nothing in it is evicted. Unknown out of a cluster. */
+  namespace?: string;
 }
 
 export type EvictablePod = Pick<PodInfo, 'namespace' | 'labels' | 'priority' | 'evictionTraits'>;

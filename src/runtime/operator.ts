@@ -62,8 +62,8 @@ export interface OperatorOptions {
    */
   rebalancing?: { metricsSource: MetricsSourceConfig; smoothing?: Smoothing };
   /**
-   * The namespace the operator runs in (`fulcrum run` passes $POD_NAMESPACE): rebalancing and preemption
-   * never evict pods there. Default: the leader Lease's namespace, else fulcrum-system.
+   * The namespace the operator's pods run in (`fulcrum run` passes $POD_NAMESPACE): rebalancing and
+   * preemption never evict pods there. Without it only the operator's labels identify its pods.
    */
   namespace?: string;
 }
@@ -102,7 +102,7 @@ export function createOperator(options: OperatorOptions): Operator {
   const events = new EventRecorder(kubeConfig.makeApiClient(CoreV1Api), { logger });
   const customObjects = kubeConfig.makeApiClient(CustomObjectsApi);
   const controllerMetrics = new ControllerMetrics(metrics.registry);
-  const operator = { namespace: options.namespace ?? options.leaderElection?.namespace ?? 'fulcrum-system' };
+  const operator = options.namespace !== undefined ? { namespace: options.namespace } : {};
   const deps = {
     informers,
     model,
