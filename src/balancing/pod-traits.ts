@@ -4,8 +4,8 @@
  * pod deletes it for good, a DaemonSet pod comes back on the same node, and a mirror (static) pod cannot be
  * evicted: none of them can be moved.
  */
-import type { V1Pod } from '@kubernetes/client-node';
 import type { QosClass } from './types.js';
+import type { LeanPod } from '../kube/lean-pod.js';
 
 export interface PodTraits {
   qos: QosClass;
@@ -19,7 +19,7 @@ export interface PodTraits {
 
 const MIRROR_ANNOTATION = 'kubernetes.io/config.mirror';
 
-export function podTraits(pod: V1Pod): PodTraits {
+export function podTraits(pod: LeanPod): PodTraits {
   const qos = qosClass(pod);
   const owner = pod.metadata?.ownerReferences?.find((ref) => ref.controller === true);
   const namespace = pod.metadata?.namespace ?? 'default';
@@ -36,7 +36,7 @@ export function podTraits(pod: V1Pod): PodTraits {
  * admitted): BestEffort without any request or limit, Guaranteed when every container's cpu and memory
  * limits are set and requests equal them, else Burstable.
  */
-export function qosClass(pod: V1Pod): QosClass {
+export function qosClass(pod: LeanPod): QosClass {
   const reported = pod.status?.qosClass;
   if (reported === 'BestEffort' || reported === 'Burstable' || reported === 'Guaranteed') return reported;
   const containers = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];

@@ -13,7 +13,6 @@
  * the status writer and the metrics.
  */
 import { performance } from 'node:perf_hooks';
-import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import type { Actuator } from '../actuation/index.js';
 import type { ResourcePool } from '../api/index.js';
 import {
@@ -49,6 +48,8 @@ import { ProbeSupervisor, type ProbedPool } from './failover/probe-supervisor.js
 import { ReplacementTracker } from './failover/replacement-tracker.js';
 import type { PolicyIndex } from './policy-index.js';
 import { QueuedController } from './queued-controller.js';
+import type { LeanPod } from '../kube/lean-pod.js';
+import type { LeanNode } from '../kube/lean-node.js';
 
 /** While a failover is under way, look again this often even if no event arrives. */
 const IN_PROGRESS_REQUEUE_MS = 2_000;
@@ -72,7 +73,7 @@ interface Term {
   supervisor: ProbeSupervisor;
   executor: PlanExecutor;
   /** Nodes as our own writes returned them, newer than the informer's until it catches up. */
-  written: Map<string, V1Node>;
+  written: Map<string, LeanNode>;
   verdicts: Map<string, GuardVerdict['verdict']>;
   /** The last ProbesHealthy reason per pool, for Events on change. */
   probeReasons: Map<string, string>;
@@ -126,7 +127,7 @@ export class FailoverController implements Runnable {
     const { informers, logger, actuator } = this.deps;
     const progress = new FailoverProgressBook();
     const replacements = new ReplacementTracker();
-    const written = new Map<string, V1Node>();
+    const written = new Map<string, LeanNode>();
     const term: Term = {
       signal,
       tracker: new HealthTracker((name) => this.nodeInfo(name)),
@@ -447,7 +448,7 @@ export class FailoverController implements Runnable {
       onUpdate: (old, n) => old !== n && enqueuePoolOfNode(n.metadata?.name),
       onDelete: (n) => enqueuePoolOfNode(n.metadata?.name),
     });
-    const onPod = (pod: V1Pod): void => {
+    const onPod = (pod: LeanPod): void => {
       const term = this.term;
       if (!term) return;
       for (const failedNode of term.replacements.observe(pod)) enqueuePoolOfNode(failedNode);
@@ -463,7 +464,7 @@ function isFencedByUs(node: NodeInfo): boolean {
 }
 
 /** resourceVersions are opaque, but etcd's are increasing integers: compare them as such when they are. */
-function newer(a: V1Node, b: V1Node): boolean {
+function newer(a: LeanNode, b: LeanNode): boolean {
   const ra = a.metadata?.resourceVersion ?? '';
   const rb = b.metadata?.resourceVersion ?? '';
   if (!/^[0-9]+$/.test(ra) || !/^[0-9]+$/.test(rb)) return false;

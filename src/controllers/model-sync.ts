@@ -1,8 +1,9 @@
-import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import type { Informer } from '../kube/informer.js';
 import type { ClusterModel } from '../model/cluster-model.js';
 import { nodeInfoFromNode } from '../model/node-info.js';
 import { podInfoFromPod, podKey, type PodInfo } from '../model/pod-info.js';
+import type { LeanPod } from '../kube/lean-pod.js';
+import type { LeanNode } from '../kube/lean-node.js';
 
 export interface ModelSyncOptions {
   /**
@@ -17,7 +18,7 @@ export interface ModelSyncOptions {
  * not, so a standby takes over with a warm model.
  */
 export function syncModelFromInformers(
-  informers: { nodes: Informer<V1Node>; pods: Informer<V1Pod> },
+  informers: { nodes: Informer<LeanNode>; pods: Informer<LeanPod> },
   model: ClusterModel,
   options: ModelSyncOptions = {},
 ): void {

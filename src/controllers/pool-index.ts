@@ -1,10 +1,10 @@
 import { parseResourcePool, type ResourcePool } from '../api/index.js';
-import type { V1Node } from '@kubernetes/client-node';
 import type { Informer } from '../kube/informer.js';
 import type { CustomObject } from '../kube/informers.js';
 import { isDeepStrictEqual } from 'node:util';
 import type { ClusterModel } from '../model/cluster-model.js';
 import { assignNodesToPools, type PoolMembership } from '../model/pool-membership.js';
+import type { LeanNode } from '../kube/lean-node.js';
 
 /**
  * The valid pools and which nodes each owns, derived from the pool informer and the model. Parsing and
@@ -18,7 +18,7 @@ export class PoolIndex {
 
   constructor(
     private readonly pools: Informer<CustomObject>,
-    nodes: Informer<V1Node>,
+    nodes: Informer<LeanNode>,
     private readonly model: ClusterModel,
   ) {
     const poolsChanged = (): void => {

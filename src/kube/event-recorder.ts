@@ -1,15 +1,10 @@
 import { hostname } from 'node:os';
-import {
-  PatchStrategy,
-  setHeaderOptions,
-  type CoreV1Api,
-  type CoreV1Event,
-  type KubernetesObject,
-} from '@kubernetes/client-node';
+import { PatchStrategy, setHeaderOptions, type CoreV1Api, type CoreV1Event } from '@kubernetes/client-node';
 import type { Logger } from '../observability/logger.js';
 import { silentLogger } from '../observability/logger.js';
 import { realClock, timeoutSignal, type Clock, type TimerHandle } from './clock.js';
 import { describeError, isNotFound } from './errors.js';
+import type { CachedObject } from './object-key.js';
 import { requestOptions } from './request-options.js';
 
 export type EventType = 'Normal' | 'Warning';
@@ -82,7 +77,7 @@ export class EventRecorder {
   }
 
   /** Records an Event about `object` (which needs at least kind, name, and namespace if namespaced). */
-  record(object: KubernetesObject, type: EventType, reason: string, message: string): void {
+  record(object: CachedObject, type: EventType, reason: string, message: string): void {
     if (this.closed) return;
     const now = this.clock.now();
     const text = message.length > 1024 ? `${message.slice(0, 1021)}...` : message;
@@ -124,7 +119,7 @@ export class EventRecorder {
   }
 
   private newEntry(
-    object: KubernetesObject,
+    object: CachedObject,
     type: EventType,
     reason: string,
     message: string,
@@ -254,7 +249,7 @@ export class EventRecorder {
   }
 }
 
-function objectIdentity(object: KubernetesObject): string {
+function objectIdentity(object: CachedObject): string {
   const m = object.metadata ?? {};
   return `${object.kind ?? ''}/${m.namespace ?? ''}/${m.name ?? ''}/${m.uid ?? ''}`;
 }

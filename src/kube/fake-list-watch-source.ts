@@ -1,4 +1,4 @@
-import type { KubernetesObject } from '@kubernetes/client-node';
+import type { CachedObject } from './object-key.js';
 import { ApiStatusError } from './errors.js';
 import type { ListResult, ListWatchSource, WatchEvent } from './list-watch-source.js';
 import { objectKey } from './object-key.js';
@@ -14,7 +14,7 @@ interface ActiveWatch<T> {
  * them. It keeps an event history like etcd (so a watch from an old resourceVersion replays what it
  * missed, or fails with 410 after `compact()`), and can fail, go down, or go silent on demand.
  */
-export class FakeListWatchSource<T extends KubernetesObject> implements ListWatchSource<T> {
+export class FakeListWatchSource<T extends CachedObject> implements ListWatchSource<T> {
   private readonly objects = new Map<string, T>();
   private history: Array<{ rv: number; event: WatchEvent<T> }> = [];
   private oldestRv = 0;

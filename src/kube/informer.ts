@@ -1,4 +1,4 @@
-import type { KubernetesObject } from '@kubernetes/client-node';
+import type { CachedObject } from './object-key.js';
 import type { Logger } from '../observability/logger.js';
 import { silentLogger } from '../observability/logger.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
@@ -23,7 +23,7 @@ export interface InformerHandlers<T> {
   onDelete?(object: T): void;
 }
 
-export interface InformerOptions<T extends KubernetesObject> {
+export interface InformerOptions<T extends CachedObject> {
   /** The resource, for logs and metrics (`pods`, `resourcepools`). */
   name: string;
   source: ListWatchSource<T>;
@@ -82,7 +82,7 @@ const WATCHDOG = Symbol('watchdog');
  *   silent (not even a bookmark) for `silencePeriodMs`, so a half-open connection cannot freeze the cache;
  * - a periodic resync re-delivers every object, so level-triggered consumers repair anything they missed.
  */
-export class Informer<T extends KubernetesObject> {
+export class Informer<T extends CachedObject> {
   readonly name: string;
   /** Informers run on every replica, so a standby has a warm cache when it takes over. */
   readonly needsLeader = false;

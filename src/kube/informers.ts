@@ -11,11 +11,15 @@ import {
   type V1Pod,
   type V1PodDisruptionBudget,
 } from '@kubernetes/client-node';
+import { Interner } from './interner.js';
+import { leanNode, type LeanNode } from './lean-node.js';
+import { leanPod, type LeanPod } from './lean-pod.js';
 import { ObjectSerializer } from '@kubernetes/client-node/dist/serializer.js';
 import type { Logger } from '../observability/logger.js';
 import type { Clock } from './clock.js';
 import { Informer, type InformerOptions } from './informer.js';
 import { kubeListWatchSource, type ListPageFn } from './list-watch-source.js';
+import type { CachedObject } from './object-key.js';
 
 /** A custom resource as the informer caches it: plain JSON, validated by the consumer (src/api). */
 export interface CustomObject extends KubernetesObject {
@@ -33,27 +37,32 @@ export interface ClusterInformers<
   Pool extends CustomObject = CustomObject,
   Policy extends CustomObject = CustomObject,
 > {
-  nodes: Informer<V1Node>;
-  pods: Informer<V1Pod>;
+  /** Lean node records (lean-node.ts lists the fields kept); read a full node from the API server. */
+  nodes: Informer<LeanNode>;
+  /** Lean pod records (lean-pod.ts lists the fields kept); read a full pod from the API server. */
+  pods: Informer<LeanPod>;
   nodeLeases: Informer<V1Lease>;
   podDisruptionBudgets: Informer<V1PodDisruptionBudget>;
   resourcePools: Informer<Pool>;
   workloadPolicies: Informer<Policy>;
   /** All of the above, for starting, sync waits, health checks and metrics. */
-  all(): Informer<KubernetesObject>[];
+  all(): Informer<CachedObject>[];
 }
 
 /** Settings shared by every informer of the factory (each can still be tuned through `perInformer`). */
-export type SharedInformerOptions = Partial<Omit<InformerOptions<KubernetesObject>, 'name' | 'source'>> & {
+export type SharedInformerOptions = Partial<Omit<InformerOptions<CachedObject>, 'name' | 'source'>> & {
   clock?: Clock;
   logger?: Logger;
   pageSize?: number;
+  /** Shares repeated values between cached pods and nodes (default: one per factory). */
+  interner?: Interner;
 };
 
 /**
  * Builds the cluster informers from a KubeConfig. Built-in kinds are decoded exactly as the generated list
  * calls decode them (Dates for timestamps) whether they come from a list or a watch; custom resources
- * stay plain JSON. `managedFields` are dropped before caching to save memory.
+ * stay plain JSON. Pods and nodes are cached as lean records (lean-pod.ts, lean-node.ts), pruned page by
+ * page as a list arrives; for the other kinds `managedFields` are dropped before caching.
  */
 export function createClusterInformers<
   Pool extends CustomObject = CustomObject,
@@ -63,23 +72,43 @@ export function createClusterInformers<
   const coordination = kubeConfig.makeApiClient(CoordinationV1Api);
   const policy = kubeConfig.makeApiClient(PolicyV1Api);
   const custom = kubeConfig.makeApiClient(CustomObjectsApi);
-  const make = <T extends KubernetesObject>(name: string, path: string, list: ListPageFn<T>, type?: string) =>
+  const interner = options.interner ?? new Interner();
+  const make = <Wire extends KubernetesObject, T extends CachedObject = Wire>(
+    name: string,
+    path: string,
+    list: ListPageFn<Wire>,
+    type?: string,
+    lean?: (object: Wire) => T,
+  ) =>
     new Informer<T>({
       ...(options as Partial<InformerOptions<T>>),
       name,
       transform: (o: T) =>
         options.transform ? (options.transform(stripManagedFields(o)) as T) : stripManagedFields(o),
-      source: kubeListWatchSource<T>(kubeConfig, {
+      source: kubeListWatchSource<Wire, T>(kubeConfig, {
         path,
         list,
         pageSize: options.pageSize,
-        decode: type ? (raw) => ObjectSerializer.deserialize(raw, type) as T : undefined,
+        decode: type ? (raw) => ObjectSerializer.deserialize(raw, type) as Wire : undefined,
+        transform: lean,
       }),
     });
   const crPath = (plural: string) => `/apis/${FULCRUM_GROUP}/${FULCRUM_VERSION}/${plural}`;
   const informers = {
-    nodes: make<V1Node>('nodes', '/api/v1/nodes', (p, o) => core.listNode(p, o), 'V1Node'),
-    pods: make<V1Pod>('pods', '/api/v1/pods', (p, o) => core.listPodForAllNamespaces(p, o), 'V1Pod'),
+    nodes: make<V1Node, LeanNode>(
+      'nodes',
+      '/api/v1/nodes',
+      (p, o) => core.listNode(p, o),
+      'V1Node',
+      (node) => leanNode(node, interner),
+    ),
+    pods: make<V1Pod, LeanPod>(
+      'pods',
+      '/api/v1/pods',
+      (p, o) => core.listPodForAllNamespaces(p, o),
+      'V1Pod',
+      (pod) => leanPod(pod, interner),
+    ),
     nodeLeases: make<V1Lease>(
       'node-leases',
       `/apis/coordination.k8s.io/v1/namespaces/${NODE_LEASE_NAMESPACE}/leases`,
@@ -113,12 +142,13 @@ export function createClusterInformers<
   };
   return {
     ...informers,
-    all: () => Object.values(informers) as unknown as Informer<KubernetesObject>[],
+    all: () => Object.values(informers) as unknown as Informer<CachedObject>[],
   };
 }
 
 /** Drops `metadata.managedFields` (often half an object's size; nothing in Fulcrum reads them). */
-export function stripManagedFields<T extends KubernetesObject>(object: T): T {
-  if (object.metadata?.managedFields) delete object.metadata.managedFields;
+export function stripManagedFields<T extends CachedObject>(object: T): T {
+  const metadata = object.metadata as { managedFields?: unknown } | undefined;
+  if (metadata?.managedFields) delete metadata.managedFields;
   return object;
 }

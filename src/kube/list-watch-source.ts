@@ -7,6 +7,7 @@ import {
 } from '@kubernetes/client-node';
 import { raceAbort } from './clock.js';
 import { ApiStatusError } from './errors.js';
+import type { CachedObject } from './object-key.js';
 import { requestOptions } from './request-options.js';
 
 /** A consistent snapshot of a collection, and the resourceVersion to watch from. */
@@ -25,7 +26,7 @@ export interface WatchEvent<T> {
  * Where an informer gets its data: a list and a watch of one collection. The informer's tests use a fake;
  * `kubeListWatchSource` is the real one.
  */
-export interface ListWatchSource<T extends KubernetesObject> {
+export interface ListWatchSource<T extends CachedObject> {
   /** Lists the whole collection (paged internally); rejects on any failure, including abort. */
   list(signal: AbortSignal): Promise<ListResult<T>>;
   /**
@@ -47,16 +48,21 @@ export type ListPageFn<T extends KubernetesObject> = (
   options: ConfigurationOptions,
 ) => Promise<KubernetesListObject<T>>;
 
-export interface KubeListWatchOptions<T extends KubernetesObject> {
+export interface KubeListWatchOptions<Wire extends KubernetesObject, T extends CachedObject = Wire> {
   /** The collection's URL path, e.g. `/api/v1/pods` or `/apis/fulcrum.io/v1alpha1/resourcepools`. */
   path: string;
   /** Lists one page: forward `page` and `options` to the generated client's list call. */
-  list: ListPageFn<T>;
+  list: ListPageFn<Wire>;
   /**
    * Turns a raw watch object into the same shape the list call returns (the generated clients decode
    * timestamps into Dates; a watch delivers plain JSON). Identity for custom resources.
    */
-  decode?: (raw: unknown) => T;
+  decode?: (raw: unknown) => Wire;
+  /**
+   * Turns each decoded object into what the cache keeps (a lean record), page by page as it arrives, so a
+   * list of 150,000 full pods is never held in memory at once. Identity when absent.
+   */
+  transform?: (object: Wire) => T;
   labelSelector?: string;
   fieldSelector?: string;
   /** Objects per list page (default 500, like client-go's pager); 0 lists everything in one response. */
@@ -66,20 +72,23 @@ export interface KubeListWatchOptions<T extends KubernetesObject> {
 }
 
 /** The real `ListWatchSource`, over the generated list call and client-node's `Watch`. */
-export function kubeListWatchSource<T extends KubernetesObject>(
+export function kubeListWatchSource<Wire extends KubernetesObject, T extends CachedObject = Wire>(
   kubeConfig: KubeConfig,
-  options: KubeListWatchOptions<T>,
+  options: KubeListWatchOptions<Wire, T>,
 ): ListWatchSource<T> {
-  const decode = options.decode ?? ((raw: unknown) => raw as T);
+  const transform = options.transform ?? ((object: Wire) => object as unknown as T);
+  const decodeWire = options.decode ?? ((raw: unknown) => raw as Wire);
+  const decode = (raw: unknown): T => transform(decodeWire(raw));
   return {
-    list: (signal) => listAllPages(options, signal),
+    list: (signal) => listAllPages(options, transform, signal),
     watch: (resourceVersion, timeoutSeconds, onEvent, signal) =>
       watchOnce(kubeConfig, options, decode, { resourceVersion, timeoutSeconds }, onEvent, signal),
   };
 }
 
-async function listAllPages<T extends KubernetesObject>(
-  options: KubeListWatchOptions<T>,
+async function listAllPages<Wire extends KubernetesObject, T extends CachedObject>(
+  options: KubeListWatchOptions<Wire, T>,
+  transform: (object: Wire) => T,
   signal: AbortSignal,
 ): Promise<ListResult<T>> {
   const limit = options.pageSize ?? 500;
@@ -94,16 +103,16 @@ async function listAllPages<T extends KubernetesObject>(
       ),
       signal,
     );
-    items.push(...page.items);
+    for (const item of page.items) items.push(transform(item));
     resourceVersion = page.metadata?.resourceVersion ?? '';
     token = page.metadata?._continue || undefined;
   } while (token);
   return { items, resourceVersion };
 }
 
-function watchOnce<T extends KubernetesObject>(
+function watchOnce<Wire extends KubernetesObject, T extends CachedObject>(
   kubeConfig: KubeConfig,
-  options: KubeListWatchOptions<T>,
+  options: KubeListWatchOptions<Wire, T>,
   decode: (raw: unknown) => T,
   params: { resourceVersion: string; timeoutSeconds: number },
   onEvent: (event: WatchEvent<T>) => void,

@@ -1,5 +1,4 @@
-import type { KubernetesObject } from '@kubernetes/client-node';
-import { objectKey } from './object-key.js';
+import { objectKey, type CachedObject } from './object-key.js';
 
 /** One change to a store, as informer handlers see it. */
 export type StoreDelta<T> =
@@ -12,7 +11,7 @@ export type StoreDelta<T> =
  * Guarantees: an object whose resourceVersion did not change produces no delta; `replace` yields the
  * deletes for objects that vanished while the watch was down, carrying their last known state.
  */
-export class ObjectStore<T extends KubernetesObject> {
+export class ObjectStore<T extends CachedObject> {
   private readonly items = new Map<string, T>();
 
   get(key: string): T | undefined {
@@ -77,7 +76,7 @@ export class ObjectStore<T extends KubernetesObject> {
   }
 }
 
-function sameVersion(a: KubernetesObject, b: KubernetesObject): boolean {
+function sameVersion(a: CachedObject, b: CachedObject): boolean {
   const rv = a.metadata?.resourceVersion;
   return rv !== undefined && rv !== '' && rv === b.metadata?.resourceVersion;
 }

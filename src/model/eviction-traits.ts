@@ -3,7 +3,7 @@
  * (PodInfo.evictionTraits): the model keeps one small number per pod instead of its volumes and owners. The
  * rule that reads them is `evictionProtection` (src/eviction).
  */
-import type { V1Pod } from '@kubernetes/client-node';
+import type { LeanPod } from '../kube/lean-pod.js';
 
 export const EvictionTrait = {
   /** priorityClassName system-cluster-critical or system-node-critical, or priority >= 2000000000. */
@@ -37,7 +37,7 @@ export const OPERATOR_POD_LABELS: Readonly<Record<string, string>> = {
 };
 
 /** The pod's EvictionTrait bits. */
-export function evictionTraitsOf(pod: V1Pod): number {
+export function evictionTraitsOf(pod: LeanPod): number {
   let traits = 0;
   const spec = pod.spec;
   const className = spec?.priorityClassName;

@@ -1,6 +1,6 @@
-import type { V1Node } from '@kubernetes/client-node';
 import { parseMillicores, parseUnits } from './quantity.js';
 import { zeroResources, type ResourceVector } from './resources.js';
+import type { LeanNode } from '../kube/lean-node.js';
 
 /** Annotation giving a node's network capacity in bits per second (for example "10G"). */
 export const NETWORK_CAPACITY_ANNOTATION = 'fulcrum.io/network-capacity';
@@ -23,7 +23,7 @@ export interface NodeInfo {
 }
 
 /** Extracts a NodeInfo; a malformed quantity counts as zero capacity rather than failing the model. */
-export function nodeInfoFromNode(node: V1Node): NodeInfo {
+export function nodeInfoFromNode(node: LeanNode): NodeInfo {
   const allocatable = node.status?.allocatable ?? {};
   const annotations = node.metadata?.annotations ?? {};
   const vector = zeroResources();

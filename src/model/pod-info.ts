@@ -1,7 +1,7 @@
-import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import { evictionTraitsOf } from './eviction-traits.js';
 import { parseMillicores, parseUnits } from './quantity.js';
 import { accumulate, zeroResources, type ResourceVector } from './resources.js';
+import type { LeanContainer, LeanPod } from '../kube/lean-pod.js';
 
 /** Annotation giving a pod's network bandwidth request in bits per second (for example "200M"). */
 export const NETWORK_REQUEST_ANNOTATION = 'fulcrum.io/network-request';
@@ -67,7 +67,7 @@ export function podKey(namespace: string, name: string): string {
   return `${namespace}/${name}`;
 }
 
-export function podInfoFromPod(pod: V1Pod): PodInfo {
+export function podInfoFromPod(pod: LeanPod): PodInfo {
   const namespace = pod.metadata?.namespace ?? 'default';
   const name = pod.metadata?.name ?? '';
   const created = pod.metadata?.creationTimestamp;
@@ -94,7 +94,7 @@ export function podInfoFromPod(pod: V1Pod): PodInfo {
  * are always present so every PodInfo has the same shape (the placement loop reads them on every decision).
  */
 function schedulingConstraints(
-  pod: V1Pod,
+  pod: LeanPod,
 ): Pick<PodInfo, 'nodeSelector' | 'requiredNodeAffinity' | 'tolerations'> {
   const selector = pod.spec?.nodeSelector;
   const required = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
@@ -127,7 +127,7 @@ export function isTerminal(pod: PodInfo): boolean {
  * The pod's effective request: the larger of (app containers + sidecars) and each classic init container
  * (plus the sidecars started before it), then pod overhead. Matches the kube-scheduler's accounting.
  */
-export function effectiveRequests(pod: V1Pod): ResourceVector {
+export function effectiveRequests(pod: LeanPod): ResourceVector {
   const running = zeroResources();
   for (const c of pod.spec?.containers ?? []) accumulate(running, containerRequests(c));
   const sidecars = zeroResources();
@@ -153,7 +153,7 @@ export function effectiveRequests(pod: V1Pod): ResourceVector {
 }
 
 /** A malformed annotation is the user's mistake, not a reason to drop the pod from the model: count 0. */
-function networkRequest(pod: V1Pod): number {
+function networkRequest(pod: LeanPod): number {
   try {
     return parseUnits(pod.metadata?.annotations?.[NETWORK_REQUEST_ANNOTATION] ?? 0);
   } catch {
@@ -161,7 +161,7 @@ function networkRequest(pod: V1Pod): number {
   }
 }
 
-function containerRequests(c: V1Container): ResourceVector {
+function containerRequests(c: LeanContainer): ResourceVector {
   const r = c.resources?.requests ?? {};
   const v = zeroResources();
   v.cpu = parseMillicores(r.cpu ?? 0);

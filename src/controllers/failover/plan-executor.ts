@@ -10,7 +10,7 @@
  * Outcomes are recorded in the progress book; the executor never retries in a loop. Denied actions leave a
  * retry hint, Failed ones an error count: the controller requeues (or backs off) the pool accordingly.
  */
-import type { V1Node, V1Pod } from '@kubernetes/client-node';
+import type { V1Node } from '@kubernetes/client-node';
 import type { Actuator, ActuationMode, NodeChange } from '../../actuation/index.js';
 import {
   describeFailure,
@@ -29,6 +29,7 @@ import { nodeInfoFromNode, type NodeInfo } from '../../model/node-info.js';
 import type { PodInfo } from '../../model/pod-info.js';
 import type { FailoverProgressBook, NodeProgress } from './failover-progress.js';
 import { ReplacementTracker } from './replacement-tracker.js';
+import type { LeanPod } from '../../kube/lean-pod.js';
 
 /** Pod deletions in flight at once: fast for a full node (110 pods), gentle on the API server. */
 const DELETE_CONCURRENCY = 16;
@@ -51,7 +52,7 @@ export interface ExecutorDeps {
   progress: FailoverProgressBook;
   replacements: ReplacementTracker;
   /** The pod as the informer holds it (for its controller). */
-  pod: (key: string) => V1Pod | undefined;
+  pod: (key: string) => LeanPod | undefined;
   /** A node write was accepted: the controller plans with this node until the informer catches up. */
   nodeWritten: (node: V1Node) => void;
   /** Milestones, for Events on the pool and metrics. */
@@ -224,7 +225,7 @@ function hint(result: ExecutionResult, retryAfterMs: number | undefined): void {
   result.retryAfterMs = Math.min(result.retryAfterMs ?? retryAfterMs, retryAfterMs);
 }
 
-function controllerOf(pod: V1Pod | undefined): string | undefined {
+function controllerOf(pod: LeanPod | undefined): string | undefined {
   return pod ? ReplacementTracker.controllerOf(pod) : undefined;
 }
 

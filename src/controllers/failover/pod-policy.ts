@@ -2,13 +2,13 @@
  * What failover needs to know about a pod beyond the model: its WorkloadPolicy's failover setting and
  * effective priority, and the kind of its controller. Reads caches only.
  */
-import type { V1Pod } from '@kubernetes/client-node';
 import type { ResourcePool } from '../../api/index.js';
 import type { FailoverPodPolicy } from '../../failover/index.js';
 import type { PodInfo } from '../../model/pod-info.js';
 import { maxPriorityFor } from '../../model/priority-limits.js';
 import { podPriority, resolvePodPool } from '../../placement/pool-resolution.js';
 import type { PolicyIndex } from '../policy-index.js';
+import type { LeanPod } from '../../kube/lean-pod.js';
 
 const MIRROR_POD_ANNOTATION = 'kubernetes.io/config.mirror';
 
@@ -17,7 +17,7 @@ export interface PodPolicyLookup {
   /** Valid pools by name, for the namespace priority limits. */
   pools: () => ReadonlyMap<string, ResourcePool>;
   /** The pod as the informer holds it. */
-  pod: (key: string) => V1Pod | undefined;
+  pod: (key: string) => LeanPod | undefined;
 }
 
 /**

@@ -7,7 +7,7 @@
  * `sync` is called with the pools as they are now: it starts probing new pools, restarts pools whose probe
  * settings changed (and any whose prober stopped on an error), and stops pools that are gone or Off.
  */
-import type { V1Lease, V1Node } from '@kubernetes/client-node';
+import type { V1Lease } from '@kubernetes/client-node';
 import type { Probe } from '../../api/index.js';
 import type { Observation } from '../../failover/index.js';
 import { sleep, type Clock } from '../../kube/clock.js';
@@ -26,6 +26,7 @@ import {
   type AddressGuard,
   type LeaseSighting,
 } from '../../probes/index.js';
+import type { LeanNode } from '../../kube/lean-node.js';
 
 export interface ProbedPool {
   name: string;
@@ -37,7 +38,7 @@ export interface ProbeSupervisorOptions {
   logger: Logger;
   /** The pool's member nodes now. */
   members: (pool: string) => readonly string[];
-  node: (name: string) => V1Node | undefined;
+  node: (name: string) => LeanNode | undefined;
   /** The node's Lease in kube-node-lease. */
   lease: (name: string) => V1Lease | undefined;
   onObservation: (pool: string, observation: Observation) => void;

@@ -1,3 +1,4 @@
+import type { LeanPod } from '../../kube/lean-pod.js';
 /**
  * Knows when failover of a node is complete: every pod it deleted has a replacement bound to another node.
  * A replacement is a pod of the same controller (ownerReference with controller: true), created no earlier
@@ -5,7 +6,6 @@
  * StatefulSet replacements share the name, so identity is the uid. Pods without a controller are never
  * replaced and are not waited for. No I/O: fed by the pod informer.
  */
-import type { V1Pod } from '@kubernetes/client-node';
 
 interface Expectation {
   needed: number;
@@ -19,7 +19,7 @@ export class ReplacementTracker {
   private readonly byNode = new Map<string, Map<string, Expectation>>();
 
   /** The controller uid of a pod, or undefined for a pod nobody recreates. */
-  static controllerOf(pod: V1Pod): string | undefined {
+  static controllerOf(pod: LeanPod): string | undefined {
     return pod.metadata?.ownerReferences?.find((o) => o.controller)?.uid;
   }
 
@@ -42,7 +42,7 @@ export class ReplacementTracker {
   }
 
   /** Counts `pod` if it is an awaited replacement; returns the failed nodes whose count changed. */
-  observe(pod: V1Pod): string[] {
+  observe(pod: LeanPod): string[] {
     const controller = ReplacementTracker.controllerOf(pod);
     const nodeName = pod.spec?.nodeName;
     const uid = pod.metadata?.uid;

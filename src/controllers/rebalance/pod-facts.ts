@@ -6,7 +6,7 @@
  *
  * Build one per plan: policy lookups and Pod traits are memoised for its lifetime only.
  */
-import type { V1Pod, V1PodDisruptionBudget } from '@kubernetes/client-node';
+import type { V1PodDisruptionBudget } from '@kubernetes/client-node';
 import type { ResourcePool } from '../../api/index.js';
 import { podTraits, type PodFacts, type PodTraits } from '../../balancing/index.js';
 import type { Informer } from '../../kube/informer.js';
@@ -16,9 +16,10 @@ import { maxPriorityFor } from '../../model/priority-limits.js';
 import { podMovable, podPriority, resolvePodPool, type PoolResolution } from '../../placement/index.js';
 import { preemptionBudgets } from '../scheduler/preemption-budgets.js';
 import type { PolicySource } from '../scheduler/scheduling-batch.js';
+import type { LeanPod } from '../../kube/lean-pod.js';
 
 export interface PodFactSources {
-  informers: { pods: Informer<V1Pod>; podDisruptionBudgets: Informer<V1PodDisruptionBudget> };
+  informers: { pods: Informer<LeanPod>; podDisruptionBudgets: Informer<V1PodDisruptionBudget> };
   policies: PolicySource;
   model: ClusterModel;
   /** Valid pools by name, for the namespace priority limits. */

@@ -7,12 +7,12 @@ import {
   PatchStrategy,
   setHeaderOptions,
   type CoreV1Api,
-  type V1Pod,
   type V1PodCondition,
 } from '@kubernetes/client-node';
 import { isConflict, isNotFound } from '../../kube/errors.js';
 import { requestOptions } from '../../kube/request-options.js';
 import type { PodInfo } from '../../model/pod-info.js';
+import type { LeanPod } from '../../kube/lean-pod.js';
 
 /** `bound`; `gone`: the pod was deleted, replaced or bound meanwhile (nothing to retry); `failed`: retry. */
 export type BindResult = { kind: 'bound' } | { kind: 'gone' } | { kind: 'failed'; error: unknown };
@@ -49,7 +49,7 @@ export class PodBinder {
    * skipped when the pod already says exactly that, so a pod retried every few seconds costs no writes.
    */
   async markUnschedulable(
-    pod: V1Pod,
+    pod: LeanPod,
     message: string,
     nominatedNode: string | undefined,
     now: Date,
@@ -76,7 +76,7 @@ export class PodBinder {
   }
 }
 
-function alreadyMarked(pod: V1Pod, message: string, nominatedNode: string | undefined): boolean {
+export function alreadyMarked(pod: LeanPod, message: string, nominatedNode: string | undefined): boolean {
   const current = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
   if (current?.status !== 'False' || current.reason !== UNSCHEDULABLE_REASON || current.message !== message)
     return false;

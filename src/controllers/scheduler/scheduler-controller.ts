@@ -10,7 +10,7 @@
  * evictor (the actuator) and the pod is retried as soon as they leave.
  */
 import { describeProtected, type OperatorIdentity, type ProtectionReason } from '../../eviction/index.js';
-import type { CoreV1Api, V1Node, V1Pod } from '@kubernetes/client-node';
+import type { CoreV1Api } from '@kubernetes/client-node';
 import { performance } from 'node:perf_hooks';
 import { realClock, type Clock } from '../../kube/clock.js';
 import { describeError } from '../../kube/errors.js';
@@ -32,6 +32,8 @@ import { PreemptionTracker } from './preemption-tracker.js';
 import { priorityResolver, scheduleBatch, type BatchOutcome, type PolicySource } from './scheduling-batch.js';
 import { SchedulingQueue } from './scheduling-queue.js';
 import { Wakeup } from './wakeup.js';
+import type { LeanPod } from '../../kube/lean-pod.js';
+import type { LeanNode } from '../../kube/lean-node.js';
 
 export const FULCRUM_SCHEDULER_NAME = 'fulcrum';
 
@@ -273,7 +275,7 @@ export class SchedulerController implements Runnable {
   }
 
   /** Queues a pod of ours that waits for a node; forgets any other. */
-  private onPod(object: V1Pod): void {
+  private onPod(object: LeanPod): void {
     const queue = this.queue;
     if (!queue) return;
     const pod = podInfoFromPod(object);
@@ -300,7 +302,7 @@ export class SchedulerController implements Runnable {
   }
 
   /** A pod changed node, finished, or started terminating: its node(s) must be re-read, and room may be free. */
-  private podMoved(old: V1Pod, pod: V1Pod): void {
+  private podMoved(old: LeanPod, pod: LeanPod): void {
     const before = old.spec?.nodeName;
     const after = pod.spec?.nodeName;
     if (before) this.snapshots.touch(before);
@@ -312,7 +314,7 @@ export class SchedulerController implements Runnable {
     if (before && freed) this.wakeAll();
   }
 
-  private onPodGone(pod: V1Pod): void {
+  private onPodGone(pod: LeanPod): void {
     const key = podKey(pod.metadata?.namespace ?? 'default', pod.metadata?.name ?? '');
     this.queue?.remove(key);
     this.preemptions.finished(key);
@@ -344,9 +346,9 @@ export class SchedulerController implements Runnable {
 }
 
 /** Node changes that can change where pods fit; heartbeat-only status updates are not among them. */
-function schedulingRelevant(old: V1Node, node: V1Node): boolean {
+export function schedulingRelevant(old: LeanNode, node: LeanNode): boolean {
   if (old === node) return false;
-  const ready = (n: V1Node) => n.status?.conditions?.find((c) => c.type === 'Ready')?.status;
+  const ready = (n: LeanNode) => n.status?.conditions?.find((c) => c.type === 'Ready')?.status;
   return (
     old.spec?.unschedulable !== node.spec?.unschedulable ||
     JSON.stringify(old.spec?.taints) !== JSON.stringify(node.spec?.taints) ||
