@@ -209,8 +209,8 @@ function leanPodSpec(spec: V1PodSpec, interner: Interner): LeanPodSpec {
 function leanContainer(container: V1Container): LeanContainer {
   const lean: LeanContainer = pickDefined(container, ['name', 'restartPolicy']);
   const resources = container.resources;
-  if (resources && (resources.requests || resources.limits))
-    lean.resources = pickDefined(resources, ['requests', 'limits']);
+  // Kept even when empty (the API server returns `resources: {}`), so the record has the object's shape.
+  if (resources) lean.resources = pickDefined(resources, ['requests', 'limits']);
   const hostPorts = container.ports?.filter((p) => p.hostPort !== undefined && p.hostPort !== 0);
   if (hostPorts && hostPorts.length > 0)
     lean.ports = hostPorts.map((p) => pickDefined(p, ['containerPort', 'hostPort', 'hostIP', 'protocol']));
