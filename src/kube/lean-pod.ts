@@ -19,7 +19,7 @@
  *   terminationGracePeriodSeconds, hostNetwork;
  *   containers and initContainers: name, restartPolicy (sidecars), resources (requests, limits), ports
  *   (only those with a hostPort);
- *   volumes: only persistentVolumeClaim, ephemeral, emptyDir and hostPath ones (name and that source)
+ *   volumes: every volume's name; the source only for persistentVolumeClaim, ephemeral, emptyDir, hostPath
  * - status: phase, reason, qosClass, nominatedNodeName, startTime,
  *   conditions (type, status, reason, message; no timestamps)
  *
@@ -198,7 +198,8 @@ function leanPodSpec(spec: V1PodSpec, interner: Interner): LeanPodSpec {
   ] as const) {
     if (spec[key] !== undefined) (lean as Record<string, unknown>)[key] = interner.shared(plain(spec[key]));
   }
-  const volumes = spec.volumes?.filter((v) => KEPT_VOLUME_SOURCES.some((source) => v[source] !== undefined));
+  // Every volume keeps its name (so counts and indices match the pod); only these sources keep their content.
+  const volumes = spec.volumes;
   if (volumes && volumes.length > 0)
     lean.volumes = interner.shared(
       plain(volumes.map((v) => pickDefined(v, ['name', ...KEPT_VOLUME_SOURCES]))),
