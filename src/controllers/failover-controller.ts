@@ -16,6 +16,7 @@ import { performance } from 'node:perf_hooks';
 import type { Actuator } from '../actuation/index.js';
 import type { ResourcePool } from '../api/index.js';
 import {
+  describeEvidence,
   describeFailure,
   FENCED_BY_ANNOTATION,
   detectorConfig,
@@ -27,6 +28,7 @@ import {
   type GuardVerdict,
   type Observation,
   probesHealthyCondition,
+  probesUsable,
   type Transition,
 } from '../failover/index.js';
 import { realClock, type Clock } from '../kube/clock.js';
@@ -130,7 +132,7 @@ export class FailoverController implements Runnable {
     const written = new Map<string, LeanNode>();
     const term: Term = {
       signal,
-      tracker: new HealthTracker((name) => this.nodeInfo(name)),
+      tracker: new HealthTracker(),
       progress,
       replacements,
       written,
@@ -188,6 +190,12 @@ export class FailoverController implements Runnable {
       isMirrorPod: (pod: Parameters<typeof isMirrorPod>[1]) => isMirrorPod(this.lookup, pod),
     };
     const podsOf = (node: string) => podsOnNode(this.deps.model, node);
+    const settingsError = term.supervisor.problem(poolName);
+    const probes = {
+      probeType: failover.probe.type,
+      counts: term.tracker.probeCounts(members),
+      ...(settingsError !== undefined ? { settingsError } : {}),
+    };
     const started = performance.now();
     const plan = planPool({
       ...policy,
@@ -201,6 +209,8 @@ export class FailoverController implements Runnable {
         const info = this.nodeInfo(name);
         return info !== undefined && isFenced(info, failover.fencing);
       },
+      detector: detectorConfig(failover.probe),
+      probesUsable: probesUsable(probes),
     });
     this.metrics?.decision.observe({ pool: poolName }, (performance.now() - started) / 1000);
     this.reportVerdict(term, object, plan.verdict);
@@ -220,13 +230,6 @@ export class FailoverController implements Runnable {
       for (const p of plan.unfence) await term.executor.unfence(p, ctx, result);
     }
     this.settle(term, poolName, members);
-    const probes = {
-      probeType: failover.probe.type,
-      counts: term.tracker.probeCounts(members),
-      ...(term.supervisor.problem(poolName) !== undefined
-        ? { settingsError: term.supervisor.problem(poolName) as string }
-        : {}),
-    };
     this.reportProbes(object, probes);
     await this.writeStatus(term, object, pool, members, plan.verdict, probes, signal);
     if (result.failures.length > 0)
@@ -313,7 +316,10 @@ export class FailoverController implements Runnable {
       log.warn({ detectionSeconds: seconds }, `node failed: ${why}`);
       this.nodeEvent(t.node, 'Warning', 'NodeFailed', `failover of pool ${pool}: node failed (${why})`);
       this.poolEvent(pool, 'Warning', 'NodeFailed', `node ${t.node} failed (${why})`);
-    } else if (t.to === 'Healthy' && t.from === 'Recovering') {
+    } else if (
+      (t.to === 'Healthy' || t.to === 'Degraded') &&
+      (t.from === 'Recovering' || t.from === 'Failed')
+    ) {
       log.info('node recovered');
       this.nodeEvent(
         t.node,
@@ -322,6 +328,17 @@ export class FailoverController implements Runnable {
         `failover of pool ${pool}: node passes its probes again`,
       );
       this.poolEvent(pool, 'Normal', 'NodeRecovered', `node ${t.node} passes its probes again`);
+    } else if (t.to === 'Degraded') {
+      // A live kubelet (fresh Lease) or an answering host reports trouble: Kubernetes' business, not a
+      // failure. Reported, never acted on.
+      const why = t.reason ? describeFailure(t.reason) : 'degraded';
+      log.warn(`node degraded, not failed: ${why}`);
+      this.nodeEvent(
+        t.node,
+        'Warning',
+        'NodeDegraded',
+        `failover of pool ${pool}: ${why}, but ${describeEvidence(term.tracker.state(t.node).evidence)}: not failed over`,
+      );
     } else {
       log.debug({ from: t.from, to: t.to }, 'node health changed');
     }

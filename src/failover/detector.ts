@@ -1,39 +1,43 @@
 /**
- * The failure detector: one pure state machine per node, driven by observations (probe results, Lease age,
- * the node's Ready condition) and the pool's thresholds.
+ * The failure detector: one pure state machine per node. Observations (probe results, Lease ages, the Ready
+ * condition) update that node's three channels of evidence; the evidence table (evidence.ts) turns them into
+ * a verdict; the state machine adds memory on top, so that a failed node is trusted again only on proof.
  *
- *   Healthy ──fail──► Suspect ──(failureThreshold consecutive fails)──► Failed
- *      ▲                 │ ok                                              │ ok
- *      └─────────────────┘                                                 ▼
- *      └──────────────(successThreshold consecutive oks)─────────────── Recovering ──fail──► Failed
+ *   Unknown ─► Healthy ◄──► Suspect ──► Failed ──(answering, Lease renewed)──► Recovering ──► Healthy
+ *                 ▲  ▲                    ▲  (successThreshold answered probes + fresh Lease) │
+ *                 │  └─► Degraded         └──────────────────(evidence fails again)──────────┘
  *
- * Guarantees (property-tested in detector.test.ts):
- * - a node becomes Failed only on the failureThreshold-th consecutive failing vote;
- * - a Failed node becomes Healthy only on the successThreshold-th consecutive successful vote;
- * - every step is O(1), allocates one object and never awaits (p99 about 1.3 µs: bench failover-plan).
+ * Per channel (see evidence.ts for the signals):
+ * | observation                       | channel update                                                    |
+ * |-----------------------------------|-------------------------------------------------------------------|
+ * | `probe` ok                        | probe ok, failure streak 0, success streak + 1                    |
+ * | `probe` not ok                    | failure streak + 1 (probe `failing` at failureThreshold)          |
+ * | `probe` inconclusive              | nothing but `inconclusive`: the probe was never sent (no address, |
+ * |                                   | refused by the address guard, or a node that never answered)      |
+ * | `lease` ageMs <= staleAfterMs     | lease fresh                                                       |
+ * | `lease` ageMs >  staleAfterMs     | lease missed (its age is kept: at-most-once pods compare it with  |
+ * |                                   | the pool's safe time)                                             |
+ * | `condition` Ready True            | condition ready                                                   |
+ * | `condition` Ready False/Unknown   | condition notReady                                                |
  *
- * What counts as a vote — feed the votes of the pool's probe type once per period:
- * | observation                         | vote                                                           |
- * |-------------------------------------|----------------------------------------------------------------|
- * | `probe` ok                          | success                                                        |
- * | `probe` not ok                      | failure, reason `probe` with the error text                    |
- * | `probe` inconclusive                | none: the probe was never attempted (no address, address       |
- * |                                     | refused by the guard); recorded in `inconclusive`, streaks kept |
- * | `lease` ageMs <= staleAfterMs       | success                                                        |
- * | `lease` ageMs >  staleAfterMs       | failure, reason `lease`                                        |
- * | `condition` Ready False/Unknown     | failure, reason `condition`                                    |
- * | `condition` Ready True              | none: Ready lags the probes by tens of seconds, so it may      |
- * |                                     | never cut short a detection in progress                         |
- *
- * Do not feed `lease` observations to a pool probed by TCP/HTTP: a dead node's Lease stays fresh for up to
- * its lease duration, and those success votes would reset the failure streak.
- *
- * Observations older than the last one applied (`at` < `lastObservedAt`) are ignored, so a late result can
- * never undo a newer one.
+ * Guarantees (tested in detector.test.ts, every table row in evidence.test.ts):
+ * - a node becomes Failed only when the evidence table says Failed, that is when two channels agree;
+ * - a node starts Unknown (a new leadership term trusts nothing it has not observed itself);
+ * - a Failed node becomes Healthy only after successThreshold consecutive answered probes (for Lease pools:
+ *   a renewal) with a fresh Lease;
+ * - an observation older than the channel's last one is ignored, so a late result never undoes a newer one;
+ * - every step is O(1) and never awaits.
  */
 import type { Probe } from '../api/index.js';
+import {
+  evidenceVerdict,
+  type ConditionSignal,
+  type Evidence,
+  type LeaseSignal,
+  type ProbeSignal,
+} from './evidence.js';
 
-export type NodeHealth = 'Healthy' | 'Suspect' | 'Failed' | 'Recovering';
+export type NodeHealth = 'Unknown' | 'Healthy' | 'Suspect' | 'Degraded' | 'Failed' | 'Recovering';
 
 /** Ready condition status, as in the core API. */
 export type ReadyStatus = 'True' | 'False' | 'Unknown';
@@ -52,7 +56,7 @@ export interface ProbeObservation {
   ok: boolean;
   /** Error text when not ok ("tcp 127.0.0.1:10250: connection refused"). */
   reason?: string;
-  /** The probe was never attempted (no usable address, address refused by the guard): not a vote. */
+  /** The probe was never attempted (no usable address, address refused by the guard): not evidence. */
   inconclusive?: boolean;
   /** Time the probe took, when it ran. */
   latencyMs?: number;
@@ -64,7 +68,7 @@ export interface LeaseObservation {
   node: string;
   at: number;
   ageMs: number;
-  /** The Lease counts as failing when older than this (for example its leaseDurationSeconds). */
+  /** A renewal counts as missed when the Lease is older than this. */
   staleAfterMs: number;
 }
 
@@ -81,30 +85,44 @@ export interface ConditionObservation {
 export type Observation = ProbeObservation | LeaseObservation | ConditionObservation;
 
 export interface DetectorConfig {
-  /** Consecutive failing votes before a node is Failed (>= 1). */
+  /** Consecutive failed probes before the probe channel says failing (>= 1). */
   failureThreshold: number;
-  /** Consecutive successful votes before a Failed node is Healthy again (>= 1). */
+  /** Consecutive answered probes before a Failed node is trusted again (>= 1). */
   successThreshold: number;
+  /** Lease pools send no probes: recovery then rests on the Lease alone. */
+  probeType?: Probe['type'];
 }
 
-/** One node's detector state: plain, immutable data (every step returns a new object when anything changes). */
+/** One node's detector state: plain, immutable data (every step returns a new object). */
 export interface NodeHealthState {
   node: string;
   health: NodeHealth;
+  /** The channels' latest signals. */
+  evidence: Evidence;
+  /** Consecutive failed probes (the probe channel's failure streak). */
   consecutiveFailures: number;
+  /** Consecutive answered probes. */
   consecutiveSuccesses: number;
-  /** `at` of the last observation applied; older ones are ignored. */
+  /** Age of the Lease at its last observation (undefined before the first). */
+  leaseAgeMs: number | undefined;
+  /** Its limit at that observation (the renewal counts as missed beyond it). */
+  leaseStaleAfterMs: number | undefined;
+  /** `at` of the last observation applied, per channel; older ones are ignored. */
+  lastAt: { probe?: number; lease?: number; condition?: number };
+  /** `at` of the newest observation applied. */
   lastObservedAt: number | undefined;
-  /** When the current unhealthy episode began (first failing vote after Healthy); cleared on Healthy. */
+  /** When the current unhealthy episode began; cleared on Healthy. */
   suspectSince: number | undefined;
   /** When the node was declared Failed; kept through Recovering, cleared on Healthy. */
   failedAt: number | undefined;
   /** When the node last became Healthy again after a failure. */
   recoveredAt: number | undefined;
-  /** The vote that made the node Failed; kept until it is Healthy again. */
+  /** What made the node Failed; kept until it is Healthy again. */
   failureReason: FailureReason | undefined;
-  /** The most recent failing vote (also while Suspect). */
+  /** The most recent failing channel reading. */
   lastFailure: FailureReason | undefined;
+  /** The last failed probe's error, while the probe channel is not ok. */
+  probeFailure: FailureReason | undefined;
   /** Why the last probe could not be attempted; cleared by the next conclusive probe. */
   inconclusive: string | undefined;
 }
@@ -114,76 +132,68 @@ export interface Transition {
   from: NodeHealth;
   to: NodeHealth;
   at: number;
-  /** Set on transitions into Suspect and Failed. */
+  /** Set on transitions into Suspect, Degraded and Failed. */
   reason?: FailureReason;
 }
 
 export interface StepResult {
   state: NodeHealthState;
-  /**
-   * What changed, in order. A step makes at most two transitions: with failureThreshold 1 a Healthy node goes
-   * Healthy → Suspect → Failed in one step, and with successThreshold 1 Failed → Recovering → Healthy, so the
-   * cycle is always walked in full.
-   */
+  /** What changed (at most one transition per step). */
   transitions: Transition[];
 }
 
-/** The detector thresholds of a pool's probe settings. */
-export function detectorConfig(probe: Pick<Probe, 'failureThreshold' | 'successThreshold'>): DetectorConfig {
-  return { failureThreshold: probe.failureThreshold, successThreshold: probe.successThreshold };
+/** The detector settings of a pool's probe. */
+export function detectorConfig(
+  probe: Pick<Probe, 'failureThreshold' | 'successThreshold'> & Partial<Pick<Probe, 'type'>>,
+): DetectorConfig {
+  return {
+    failureThreshold: probe.failureThreshold,
+    successThreshold: probe.successThreshold,
+    ...(probe.type !== undefined ? { probeType: probe.type } : {}),
+  };
 }
 
+const NO_EVIDENCE: Evidence = { probe: 'unknown', lease: 'unknown', condition: 'unknown' };
+
 /**
- * The state of a node the detector has not observed yet: Healthy, unless the caller knows it fenced the node
- * (a fence marker survived an operator restart), in which case it starts Failed, so that it is unfenced only
- * after successThreshold good probes rather than at once.
+ * The state of a node the detector has not observed: Unknown. `failed` builds a Failed state directly, for
+ * tests and benchmarks of the later stages; the operator never starts a node Failed (a new leader needs
+ * fresh evidence, fence marker or not).
  */
 export function newNodeHealth(node: string, failed?: { at: number; reason: FailureReason }): NodeHealthState {
   return {
     node,
-    health: failed ? 'Failed' : 'Healthy',
+    health: failed ? 'Failed' : 'Unknown',
+    evidence: failed ? { probe: 'failing', lease: 'missed', condition: 'unknown' } : NO_EVIDENCE,
     consecutiveFailures: 0,
     consecutiveSuccesses: 0,
+    leaseAgeMs: undefined,
+    leaseStaleAfterMs: undefined,
+    lastAt: {},
     lastObservedAt: undefined,
     suspectSince: failed?.at,
     failedAt: failed?.at,
     recoveredAt: undefined,
     failureReason: failed?.reason,
     lastFailure: failed?.reason,
+    probeFailure: failed?.reason.source === 'probe' ? failed.reason : undefined,
     inconclusive: undefined,
   };
 }
 
-/** Suspect, Failed or Recovering: what the partition guard counts. */
+/** Suspect, Failed or Recovering: what the partition guard counts. Degraded and Unknown nodes are not. */
 export function isUnhealthy(state: NodeHealthState | undefined): boolean {
-  return state !== undefined && state.health !== 'Healthy';
+  return (
+    state !== undefined &&
+    (state.health === 'Suspect' || state.health === 'Failed' || state.health === 'Recovering')
+  );
 }
 
-type Vote = { ok: true } | { ok: false; reason: FailureReason } | undefined;
-
-/** The vote an observation casts (see the table at the top of this file); undefined for no vote. */
-export function voteOf(observation: Observation): Vote {
-  switch (observation.kind) {
-    case 'probe':
-      if (observation.inconclusive) return undefined;
-      return observation.ok
-        ? { ok: true }
-        : { ok: false, reason: { source: 'probe', message: observation.reason ?? 'probe failed' } };
-    case 'lease':
-      return observation.ageMs <= observation.staleAfterMs
-        ? { ok: true }
-        : {
-            ok: false,
-            reason: { source: 'lease', ageMs: observation.ageMs, staleAfterMs: observation.staleAfterMs },
-          };
-    case 'condition': {
-      if (observation.status === 'True') return undefined;
-      const reason: FailureReason = { source: 'condition', status: observation.status };
-      if (observation.reason !== undefined) reason.reason = observation.reason;
-      if (observation.message !== undefined) reason.message = observation.message;
-      return { ok: false, reason };
-    }
-  }
+/** Whether the node has proven itself healthy: enough answered probes (or, for Lease pools, a renewal) and a fresh Lease. */
+export function provenHealthy(state: NodeHealthState, config: DetectorConfig): boolean {
+  const leaseOk = state.evidence.lease === 'fresh';
+  if (config.probeType === 'Lease') return leaseOk;
+  return state.consecutiveSuccesses >= config.successThreshold && state.evidence.probe === 'ok' && leaseOk;
 }
 
 /**
@@ -194,133 +204,118 @@ export function step(state: NodeHealthState, observation: Observation, config: D
   if (observation.node !== state.node) {
     throw new Error(`observation for node ${observation.node} applied to the state of ${state.node}`);
   }
-  const at = observation.at;
-  if (state.lastObservedAt !== undefined && at < state.lastObservedAt) return { state, transitions: [] };
-  const vote = voteOf(observation);
-  if (vote === undefined) {
-    const inconclusive =
-      observation.kind === 'probe' && observation.inconclusive
-        ? (observation.reason ?? 'probe not attempted')
-        : state.inconclusive;
-    return { state: { ...state, lastObservedAt: at, inconclusive }, transitions: [] };
-  }
-  const inconclusive = observation.kind === 'probe' ? undefined : state.inconclusive;
-  return vote.ok
-    ? onSuccess(state, at, inconclusive, config)
-    : onFailure(state, at, vote.reason, inconclusive, config);
+  const last = state.lastAt[observation.kind];
+  if (last !== undefined && observation.at < last) return { state, transitions: [] };
+  const next = applyChannel(state, observation, config);
+  return decide(next, observation.at, config);
 }
 
-function onFailure(
-  state: NodeHealthState,
-  at: number,
-  reason: FailureReason,
-  inconclusive: string | undefined,
-  config: DetectorConfig,
-): StepResult {
-  const failures = state.consecutiveFailures + 1;
-  const next: NodeHealthState = {
+/** Updates the channel the observation belongs to. */
+function applyChannel(state: NodeHealthState, o: Observation, config: DetectorConfig): NodeHealthState {
+  const at = o.at;
+  const base = {
     ...state,
-    consecutiveFailures: failures,
-    consecutiveSuccesses: 0,
-    lastObservedAt: at,
-    lastFailure: reason,
-    inconclusive,
+    lastAt: { ...state.lastAt, [o.kind]: at },
+    lastObservedAt: Math.max(state.lastObservedAt ?? at, at),
   };
-  const transitions: Transition[] = [];
-  const node = state.node;
-  switch (state.health) {
-    case 'Healthy':
-      next.health = 'Suspect';
-      next.suspectSince = at;
-      transitions.push({ node, from: 'Healthy', to: 'Suspect', at, reason });
-      break;
-    case 'Recovering':
-      // Not healthy yet: back to Failed, keeping the original failure time and reason.
-      next.health = 'Failed';
-      transitions.push({ node, from: 'Recovering', to: 'Failed', at, reason });
-      return { state: next, transitions };
-    case 'Failed':
-    case 'Suspect':
-      break;
-  }
-  if (next.health === 'Suspect' && failures >= config.failureThreshold) {
-    next.health = 'Failed';
-    next.failedAt = at;
-    next.failureReason = reason;
-    transitions.push({ node, from: 'Suspect', to: 'Failed', at, reason });
-  }
-  return { state: next, transitions };
-}
-
-function onSuccess(
-  state: NodeHealthState,
-  at: number,
-  inconclusive: string | undefined,
-  config: DetectorConfig,
-): StepResult {
-  const successes = state.consecutiveSuccesses + 1;
-  const node = state.node;
-  switch (state.health) {
-    case 'Healthy':
-      return {
-        state: {
-          ...state,
+  switch (o.kind) {
+    case 'probe': {
+      if (o.inconclusive) return { ...base, inconclusive: o.reason ?? 'probe not attempted' };
+      if (o.ok) {
+        const evidence = { ...state.evidence, probe: 'ok' as ProbeSignal };
+        return {
+          ...base,
+          evidence,
           consecutiveFailures: 0,
-          consecutiveSuccesses: successes,
-          lastObservedAt: at,
-          inconclusive,
-        },
-        transitions: [],
-      };
-    case 'Suspect':
-      // A blip: one success clears the suspicion.
-      return {
-        state: healthy(state, at, successes, inconclusive, state.recoveredAt),
-        transitions: [{ node, from: 'Suspect', to: 'Healthy', at }],
-      };
-    case 'Failed':
-    case 'Recovering': {
-      const transitions: Transition[] = [];
-      if (state.health === 'Failed') transitions.push({ node, from: 'Failed', to: 'Recovering', at });
-      if (successes >= config.successThreshold) {
-        transitions.push({ node, from: 'Recovering', to: 'Healthy', at });
-        return { state: healthy(state, at, successes, inconclusive, at), transitions };
+          consecutiveSuccesses: state.consecutiveSuccesses + 1,
+          inconclusive: undefined,
+        };
       }
+      const failures = state.consecutiveFailures + 1;
+      const probe: ProbeSignal = failures >= config.failureThreshold ? 'failing' : 'unknown';
+      const reason: FailureReason = { source: 'probe', message: o.reason ?? 'probe failed' };
       return {
-        state: {
-          ...state,
-          health: 'Recovering',
-          consecutiveFailures: 0,
-          consecutiveSuccesses: successes,
-          lastObservedAt: at,
-          inconclusive,
-        },
-        transitions,
+        ...base,
+        evidence: { ...state.evidence, probe },
+        consecutiveFailures: failures,
+        consecutiveSuccesses: 0,
+        inconclusive: undefined,
+        lastFailure: reason,
+        probeFailure: reason,
       };
+    }
+    case 'lease': {
+      const lease: LeaseSignal = o.ageMs <= o.staleAfterMs ? 'fresh' : 'missed';
+      const next = {
+        ...base,
+        evidence: { ...state.evidence, lease },
+        leaseAgeMs: o.ageMs,
+        leaseStaleAfterMs: o.staleAfterMs,
+      };
+      if (lease === 'missed')
+        next.lastFailure = { source: 'lease', ageMs: o.ageMs, staleAfterMs: o.staleAfterMs };
+      return next;
+    }
+    case 'condition': {
+      const condition: ConditionSignal = o.status === 'True' ? 'ready' : 'notReady';
+      const next = { ...base, evidence: { ...state.evidence, condition } };
+      if (o.status !== 'True') {
+        const reason: FailureReason = { source: 'condition', status: o.status };
+        if (o.reason !== undefined) reason.reason = o.reason;
+        if (o.message !== undefined) reason.message = o.message;
+        next.lastFailure = reason;
+      }
+      return next;
     }
   }
 }
 
-function healthy(
-  state: NodeHealthState,
-  at: number,
-  successes: number,
-  inconclusive: string | undefined,
-  recoveredAt: number | undefined,
-): NodeHealthState {
-  return {
-    node: state.node,
-    health: 'Healthy',
-    consecutiveFailures: 0,
-    consecutiveSuccesses: successes,
-    lastObservedAt: at,
-    suspectSince: undefined,
-    failedAt: undefined,
-    recoveredAt,
-    failureReason: undefined,
-    lastFailure: state.lastFailure,
-    inconclusive,
-  };
+/** The state machine on top of the evidence table; see the file comment. */
+function decide(state: NodeHealthState, at: number, config: DetectorConfig): StepResult {
+  const verdict = evidenceVerdict(state.evidence);
+  const from = state.health;
+  let to: NodeHealth;
+  if (from === 'Failed' || from === 'Recovering') {
+    if (verdict === 'Failed') to = 'Failed';
+    else if (provenHealthy(state, config)) to = verdict === 'Degraded' ? 'Degraded' : 'Healthy';
+    else to = showsLife(state) ? 'Recovering' : 'Failed';
+  } else {
+    to = verdict;
+  }
+  if (to === from) return { state, transitions: [] };
+  const next: NodeHealthState = { ...state, health: to };
+  const transition: Transition = { node: state.node, from, to, at };
+  if (to === 'Suspect' || to === 'Failed' || to === 'Degraded') {
+    const reason = failureReasonOf(state);
+    if (reason) transition.reason = reason;
+  }
+  if ((to === 'Suspect' || to === 'Failed') && next.suspectSince === undefined) next.suspectSince = at;
+  if (to === 'Failed' && from !== 'Recovering') {
+    next.failedAt = at;
+    next.failureReason = transition.reason;
+  }
+  if (to === 'Healthy' || to === 'Degraded' || to === 'Unknown') {
+    if (from === 'Failed' || from === 'Recovering') next.recoveredAt = at;
+    next.suspectSince = undefined;
+    next.failedAt = undefined;
+    next.failureReason = undefined;
+  }
+  return { state: next, transitions: [transition] };
+}
+
+function showsLife(state: NodeHealthState): boolean {
+  return state.evidence.probe === 'ok' || state.evidence.lease === 'fresh';
+}
+
+/** The reading that best explains an unhealthy verdict: the fast channel first. */
+function failureReasonOf(state: NodeHealthState): FailureReason | undefined {
+  const e = state.evidence;
+  const l = state.lastFailure;
+  if (e.probe === 'failing' && state.probeFailure) return state.probeFailure;
+  if (e.lease === 'missed' && state.leaseAgeMs !== undefined) {
+    return { source: 'lease', ageMs: state.leaseAgeMs, staleAfterMs: state.leaseStaleAfterMs ?? 0 };
+  }
+  return l;
 }
 
 /** "probe: tcp 127.0.0.1:10250: connection refused", "lease: not renewed for 41.2s (limit 40s)", ... */
@@ -337,6 +332,11 @@ export function describeFailure(reason: FailureReason): string {
       return `condition: Ready=${reason.status}${detail ? ` (${detail})` : ''}`;
     }
   }
+}
+
+/** "probe failing, lease missed, Ready notReady": the evidence behind a verdict, for messages. */
+export function describeEvidence(evidence: Evidence): string {
+  return `probe ${evidence.probe}, lease ${evidence.lease}, Ready ${evidence.condition}`;
 }
 
 function seconds(ms: number): string {

@@ -4,12 +4,13 @@
  * src/probes; the failover controller wires both to informers and the actuator.
  */
 export {
+  describeEvidence,
   describeFailure,
   detectorConfig,
   isUnhealthy,
   newNodeHealth,
+  provenHealthy,
   step,
-  voteOf,
   type ConditionObservation,
   type DetectorConfig,
   type FailureReason,
@@ -63,7 +64,15 @@ export {
   type UnfenceInput,
   type UnfencePlan,
 } from './recovery-plan.js';
-export { initialNodeHealth, planPool, type PoolPlan, type PoolPlanInput } from './pool-plan.js';
+export { planPool, type PoolPlan, type PoolPlanInput } from './pool-plan.js';
+export {
+  evidenceVerdict,
+  type ConditionSignal,
+  type Evidence,
+  type EvidenceVerdict,
+  type LeaseSignal,
+  type ProbeSignal,
+} from './evidence.js';
 export {
   MAX_FAILED_NODES,
   planStatus,

@@ -4,7 +4,7 @@ import { podInfoFromPod } from '../model/pod-info.js';
 import { node, pod } from '../testing/builders.js';
 import { newNodeHealth, type NodeHealth, type NodeHealthState } from './detector.js';
 import { FENCED_BY_ANNOTATION, formatFenceMarker } from './fence-marker.js';
-import { initialNodeHealth, planPool, type PoolPlanInput } from './pool-plan.js';
+import { planPool, type PoolPlanInput } from './pool-plan.js';
 import { OUT_OF_SERVICE_TAINT_KEY } from './recovery-plan.js';
 
 const NOW = Date.parse('2026-05-04T10:00:00Z');
@@ -20,6 +20,10 @@ function stateOf(name: string, health: NodeHealth): NodeHealthState {
     health,
     suspectSince: health === 'Healthy' ? undefined : NOW - 2000,
     consecutiveSuccesses: health === 'Healthy' ? 2 : 0,
+    evidence:
+      health === 'Healthy'
+        ? { probe: 'ok', lease: 'fresh', condition: 'ready' }
+        : { probe: 'failing', lease: 'missed', condition: 'unknown' },
   };
 }
 
@@ -52,6 +56,7 @@ function poolInput(
     mode: 'Enforce',
     fencing: 'OutOfServiceTaint',
     maxUnhealthy: '30%',
+    detector: { failureThreshold: 3, successThreshold: 2 },
     members,
     health: new Map(members.map((m) => [m, stateOf(m, healths[m] ?? 'Healthy')])),
     nodeInfo: (name) => nodes.get(name),
@@ -105,10 +110,22 @@ describe('planPool', () => {
     expect(plan.unfence).toEqual([]);
   });
 
-  test('after a restart a node Fulcrum fenced starts Failed, so it is neither unfenced nor re-failed at once', () => {
-    const state = initialNodeHealth(fenced('n1'));
-    expect(state).toMatchObject({ health: 'Failed', failedAt: NOW - 60_000 });
-    expect(initialNodeHealth(nodeInfoFromNode(node('n2').obj())).health).toBe('Healthy');
+  test('after a restart a node Fulcrum fenced is Unknown: neither unfenced nor failed over without fresh evidence', () => {
+    const input = poolInput({}, { fencedNodes: ['n1'] });
+    const health = new Map(input.health);
+    health.set('n1', newNodeHealth('n1'));
+    const plan = planPool({ ...input, health });
+    expect(plan.failover).toEqual([]);
+    expect(plan.unfence).toEqual([]);
+  });
+
+  test('most probes refused: the pool fails over no node (probesUsable false), and still unfences proven ones', () => {
+    const plan = planPool({
+      ...poolInput({ n2: 'Failed' }, { fencedNodes: ['n2', 'n5'] }),
+      probesUsable: false,
+    });
+    expect(plan.failover).toEqual([]);
+    expect(plan.unfence.map((p) => [p.node, p.step])).toEqual([['n5', 'Unfence']]);
   });
 
   test('property: no pod deletion anywhere when more nodes are unhealthy than maxUnhealthy allows', () => {

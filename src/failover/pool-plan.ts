@@ -10,8 +10,8 @@
 import type { EnforcementMode, IntOrPercent } from '../api/index.js';
 import type { NodeInfo } from '../model/node-info.js';
 import type { PodInfo } from '../model/pod-info.js';
-import { newNodeHealth, type NodeHealthState } from './detector.js';
-import { FENCED_BY_ANNOTATION, readFenceMarker } from './fence-marker.js';
+import { provenHealthy, type DetectorConfig, type NodeHealthState } from './detector.js';
+import { readFenceMarker } from './fence-marker.js';
 import { partitionGuard, type GuardVerdict } from './partition-guard.js';
 import {
   planFailover,
@@ -35,6 +35,13 @@ export interface PoolPlanInput extends Pick<
   podsOf: (name: string) => Iterable<PodInfo>;
   /** The caller confirms the fence writes for this node were accepted. */
   fenced: (name: string) => boolean;
+  /** The pool's detector settings: a fenced node is unfenced only once provenHealthy. */
+  detector: DetectorConfig;
+  /**
+   * Whether the pool's probe channel can be believed (probesUsable): when most probes are refused the pool
+   * fails over no node at all, and says so in ProbesHealthy. Default true.
+   */
+  probesUsable?: boolean;
 }
 
 export interface PoolPlan {
@@ -50,7 +57,8 @@ export function planPool(input: PoolPlanInput): PoolPlan {
   const verdict = partitionGuard(input);
   if (input.mode === 'Off') return { verdict, failover: [], unfence: [] };
   const failover: FailoverPlan[] = [];
-  for (const name of verdict.act) {
+  const act = input.probesUsable === false ? [] : verdict.act;
+  for (const name of act) {
     const node = input.nodeInfo(name);
     const health = input.health.get(name);
     if (!node || !health) continue;
@@ -70,24 +78,9 @@ export function planPool(input: PoolPlanInput): PoolPlan {
   for (const name of [...input.members].sort()) {
     const node = input.nodeInfo(name);
     const health = input.health.get(name);
-    if (!node || !health || health.health !== 'Healthy') continue;
+    if (!node || !health || (health.health !== 'Healthy' && health.health !== 'Degraded')) continue;
     if (readFenceMarker(node.annotations) === undefined) continue;
-    unfence.push(planUnfence({ node, health }));
+    unfence.push(planUnfence({ node, health, proven: provenHealthy(health, input.detector) }));
   }
   return { verdict, failover, unfence };
-}
-
-/**
- * The detector state to start a node with when the operator (re)starts or first sees it: Failed since the
- * marker's time if Fulcrum fenced it, so that it is unfenced only after successThreshold good probes;
- * Healthy otherwise.
- */
-export function initialNodeHealth(node: NodeInfo): NodeHealthState {
-  const marker = readFenceMarker(node.annotations);
-  if (marker === undefined) return newNodeHealth(node.name);
-  const at = marker === 'invalid' ? 0 : marker.at;
-  return newNodeHealth(node.name, {
-    at,
-    reason: { source: 'probe', message: `fenced before this operator started (${FENCED_BY_ANNOTATION})` },
-  });
 }

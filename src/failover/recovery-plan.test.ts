@@ -248,7 +248,7 @@ describe('planFailover: rescheduling', () => {
 
 describe('planUnfence', () => {
   test('a healthy node fenced by Fulcrum is untainted, uncordoned and unmarked, in that order', () => {
-    const plan = planUnfence({ node: fencedNode(), health: health('Healthy') });
+    const plan = planUnfence({ node: fencedNode(), health: health('Healthy'), proven: true });
     if (plan.step !== 'Unfence') throw new Error('expected Unfence');
     expect(plan.actions).toEqual([
       { kind: 'Untaint', node: 'n1', taint: outOfServiceTaint() },
@@ -265,26 +265,34 @@ describe('planUnfence', () => {
     const cordoned = nodeInfoFromNode(node('n1').unschedulable().obj());
     const fence = planFailover(input({ node: cordoned }));
     if (fence.step !== 'Fence') throw new Error('expected a fence plan');
-    const plan = planUnfence({ node: apply(cordoned, fence.actions), health: health('Healthy') });
+    const plan = planUnfence({
+      node: apply(cordoned, fence.actions),
+      health: health('Healthy'),
+      proven: true,
+    });
     expect(plan.step === 'Unfence' && plan.actions.map((a) => a.kind)).toEqual(['Untaint', 'Unmark']);
   });
 
   test.each(['Suspect', 'Failed', 'Recovering'] as const)('a %s node stays fenced', (state) => {
-    expect(planUnfence({ node: fencedNode(), health: health(state) }).step).toBe('Hold');
+    expect(planUnfence({ node: fencedNode(), health: health(state), proven: true }).step).toBe('Hold');
   });
 
-  test('a Healthy state that has not passed a probe yet (just after a restart) keeps the fence', () => {
-    expect(planUnfence({ node: fencedNode(), health: newNodeHealth('n1') })).toMatchObject({
+  test('a Healthy node not proven yet (successThreshold answered probes and a fresh Lease) keeps the fence', () => {
+    expect(planUnfence({ node: fencedNode(), health: health('Healthy'), proven: false })).toMatchObject({
       step: 'Hold',
-      message: 'node n1 has not passed a probe yet: keeping it fenced',
+      message: 'node n1 has not answered successThreshold probes with a fresh Lease yet: keeping it fenced',
     });
+  });
+
+  test('an Unknown node (a new leader has no evidence yet) keeps the fence', () => {
+    expect(planUnfence({ node: fencedNode(), health: newNodeHealth('n1'), proven: false }).step).toBe('Hold');
   });
 
   test('a node without the marker is not Fulcrum’s to unfence', () => {
     const cordoned = nodeInfoFromNode(
       node('n1').unschedulable().taint(OUT_OF_SERVICE_TAINT_KEY, 'NoExecute').obj(),
     );
-    expect(planUnfence({ node: cordoned, health: health('Healthy') })).toEqual({
+    expect(planUnfence({ node: cordoned, health: health('Healthy'), proven: true })).toEqual({
       step: 'NotFenced',
       node: 'n1',
     });
@@ -292,7 +300,7 @@ describe('planUnfence', () => {
 
   test('an unreadable marker is left for a human', () => {
     const edited = nodeInfoFromNode(node('n1').unschedulable().annotate(FENCED_BY_ANNOTATION, 'yes').obj());
-    expect(planUnfence({ node: edited, health: health('Healthy') }).step).toBe('Hold');
+    expect(planUnfence({ node: edited, health: health('Healthy'), proven: true }).step).toBe('Hold');
   });
 
   test('the marker round-trips', () => {

@@ -266,6 +266,8 @@ export interface UnfenceInput {
   /** The node as last observed. */
   node: NodeInfo;
   health: NodeHealthState;
+  /** provenHealthy: successThreshold answered probes and a fresh Lease in this leadership term. */
+  proven: boolean;
 }
 
 /** Healthy and fenced by Fulcrum: undo the fence. `actions` is never empty. */
@@ -285,7 +287,8 @@ export interface NotFencedPlan {
 export type RecoveryPlan = HoldPlan | UnfencePlan | NotFencedPlan;
 
 /**
- * Undoes Fulcrum's fence once the detector says Healthy (and the node has passed at least one probe): removes the out-of-service taint and uncordons only
+ * Undoes Fulcrum's fence once the node is Healthy (or Degraded) and proven so (successThreshold answered
+ * probes and a fresh Lease in this term): removes the out-of-service taint and uncordons only
  * if the marker says Fulcrum added them, then removes the marker. A node that is not Healthy yet is held; a
  * node without marker is not Fulcrum's to touch; an unreadable marker is left for a human.
  */
@@ -293,12 +296,16 @@ export function planUnfence(input: UnfenceInput): RecoveryPlan {
   const node = input.node.name;
   const marker = readFenceMarker(input.node.annotations);
   if (marker === undefined) return { step: 'NotFenced', node };
-  if (input.health.health !== 'Healthy') {
+  if (input.health.health !== 'Healthy' && input.health.health !== 'Degraded') {
     return { step: 'Hold', node, message: `node ${node} is ${input.health.health}: keeping it fenced` };
   }
-  if (input.health.consecutiveSuccesses === 0) {
-    // A state nobody has observed yet (say, just after a restart) is Healthy by default, not by evidence.
-    return { step: 'Hold', node, message: `node ${node} has not passed a probe yet: keeping it fenced` };
+  if (!input.proven) {
+    // Healthy by the evidence table is not enough after a fence: answered probes and a renewed Lease are.
+    return {
+      step: 'Hold',
+      node,
+      message: `node ${node} has not answered successThreshold probes with a fresh Lease yet: keeping it fenced`,
+    };
   }
   if (marker === 'invalid') {
     return {

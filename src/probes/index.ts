@@ -26,6 +26,7 @@ export {
   leaseAgeMs,
   leaseObservation,
   leaseRenewTime,
+  leaseMissedAfterMs,
   leaseStaleAfterMs,
   observedLeaseAgeMs,
   observeLease,

@@ -1,6 +1,7 @@
 import { step, newNodeHealth } from '../failover/detector.js';
 import {
   leaseAgeMs,
+  leaseMissedAfterMs,
   leaseObservation,
   leaseRenewTime,
   leaseStaleAfterMs,
@@ -42,13 +43,24 @@ describe('lease probe', () => {
     expect(observedLeaseAgeMs(sighting, T0 + 60_000)).toBe(50_000);
   });
 
-  test('a stale Lease observation fails a detector vote', () => {
-    const result = step(newNodeHealth('n1'), leaseObservation('n1', 41_000, 40_000, T0), {
-      failureThreshold: 1,
-      successThreshold: 1,
-    });
-    expect(result.state.health).toBe('Failed');
-    expect(result.state.failureReason).toEqual({ source: 'lease', ageMs: 41_000, staleAfterMs: 40_000 });
+  test('a Lease that missed its renewal is one channel of evidence: Suspect alone, Failed with Ready Unknown', () => {
+    const config = { failureThreshold: 1, successThreshold: 1 };
+    const result = step(newNodeHealth('n1'), leaseObservation('n1', 41_000, 40_000, T0), config);
+    expect(result.state.health).toBe('Suspect');
+    const failed = step(result.state, { kind: 'condition', node: 'n1', at: T0, status: 'Unknown' }, config);
+    expect(failed.state.health).toBe('Failed');
+    expect(failed.state.failureReason).toEqual({ source: 'lease', ageMs: 41_000, staleAfterMs: 40_000 });
+  });
+
+  test('the renew interval is measured from the renewals seen, so a Lease whose duration was changed still shows a miss', () => {
+    let sighting = observeLease(undefined, T0, T0);
+    expect(sighting.renewalSeen).toBe(false);
+    sighting = observeLease(sighting, T0 + 10_000, T0 + 10_000);
+    sighting = observeLease(sighting, T0 + 20_000, T0 + 20_100);
+    expect(sighting).toMatchObject({ renewalSeen: true, intervalMs: 10_100 });
+    const oneDay = { spec: { leaseDurationSeconds: 86_400 } };
+    expect(leaseMissedAfterMs(oneDay, sighting)).toBe(Math.round(10_100 * 1.25 + 500));
+    expect(leaseMissedAfterMs({ spec: { leaseDurationSeconds: 40 } })).toBe(13_000);
   });
 });
 

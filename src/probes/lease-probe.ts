@@ -42,6 +42,21 @@ export function leaseAgeMs(renewTime: number | undefined, now: number): number {
 export interface LeaseSighting {
   renewTime: number | undefined;
   observedAt: number;
+  /** This operator has seen renewTime change at least once (a renewal it witnessed, not one it inherited). */
+  renewalSeen?: boolean;
+  /** The gap between the last two renewals this operator saw (its own clock): the kubelet's real cadence. */
+  intervalMs?: number;
+}
+
+/**
+ * When a renewal counts as missed: 25 % (plus half a second) after it was due. It is due one renew interval
+ * after the last one: the interval this operator measured between the last two renewals it saw, else a
+ * quarter of the lease duration (the kubelet's rule: nodeLeaseDurationSeconds 40 → every 10 s, so a renewal
+ * is missed after 13 s). Measuring keeps a Lease whose duration someone changed from hiding a dead kubelet.
+ */
+export function leaseMissedAfterMs(lease: LeaseLike | undefined, sighting?: LeaseSighting): number {
+  const interval = sighting?.intervalMs ?? leaseStaleAfterMs(lease) * 0.25;
+  return Math.round(interval * 1.25 + 500);
 }
 
 /** Updates a sighting: the local clock restarts only when renewTime changed. */
@@ -51,7 +66,12 @@ export function observeLease(
   now: number,
 ): LeaseSighting {
   if (previous && previous.renewTime === renewTime) return previous;
-  return { renewTime, observedAt: now };
+  const sighting: LeaseSighting = { renewTime, observedAt: now, renewalSeen: previous !== undefined };
+  const interval = previous?.renewalSeen ? now - previous.observedAt : undefined;
+  // A gap shorter than a second is two writes of one renewal (or a Lease recreated), not the cadence.
+  if (interval !== undefined && interval >= 1000) sighting.intervalMs = interval;
+  else if (previous?.intervalMs !== undefined) sighting.intervalMs = previous.intervalMs;
+  return sighting;
 }
 
 /** Time since the sighting last changed; Infinity if the Lease has never been renewed at all. */

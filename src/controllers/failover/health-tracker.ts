@@ -2,25 +2,24 @@
  * The detector state of every probed node for one leadership term, fed with observations as they arrive.
  * No I/O: it applies the pure detector `step` and returns the transitions for the caller to act on.
  *
- * One rule on top of the detector, for safety: a node that has never answered a probe since this operator
- * started is not declared failed by probes alone. A probe that never succeeded is as likely misconfigured
- * (wrong port, a firewall, the probe address annotation missing) as the node is dead, and believing it would
- * fence a healthy pool on the day failover is switched on. Its failing probes count as inconclusive until it
- * answers once; until then only its Ready condition (False or Unknown, from the node lifecycle controller)
- * can fail it. The price: a node that dies while the operator is down or changing leader is detected from
- * its Ready condition (about 50 s) instead of its probes.
+ * Every node starts the term Unknown, fence marker or not: a new leader trusts only what it observes.
+ *
+ * One rule on top of the detector, for safety: the probe of a node that has never answered one in this term
+ * is not evidence. A probe that never succeeded is as likely misconfigured (wrong port, a firewall, the probe
+ * address annotation missing) as the node is dead. Its failing probes count as inconclusive until it answers
+ * once; until then the other two channels (Lease and Ready condition) must agree to fail it. The price: a
+ * node that dies while the operator is down or changing leader is detected from its Ready condition (about
+ * 50 s) instead of its probes.
  */
 import {
   type ProbeCounts,
-  initialNodeHealth,
+  newNodeHealth,
   step,
   type DetectorConfig,
   type NodeHealthState,
   type Observation,
   type Transition,
 } from '../../failover/index.js';
-import type { NodeInfo } from '../../model/node-info.js';
-import { zeroResources } from '../../model/resources.js';
 
 export class HealthTracker {
   private readonly states = new Map<string, NodeHealthState>();
@@ -28,15 +27,11 @@ export class HealthTracker {
   /** Each node's last probe outcome, for the ProbesHealthy counts. */
   private readonly lastProbe = new Map<string, { outcome: 'ok' | 'failed' | 'refused'; reason?: string }>();
 
-  /** `nodeInfo` gives the node as observed, to start a fenced node as Failed (see initialNodeHealth). */
-  constructor(private readonly nodeInfo: (name: string) => NodeInfo | undefined) {}
-
-  /** The node's state now; a node not seen yet starts from its fence marker (or Healthy). */
+  /** The node's state now; a node not observed yet in this term is Unknown, fence marker or not. */
   state(node: string): NodeHealthState {
     let state = this.states.get(node);
     if (!state) {
-      const info = this.nodeInfo(node);
-      state = info ? initialNodeHealth(info) : initialNodeHealth(emptyNode(node));
+      state = newNodeHealth(node);
       this.states.set(node, state);
     }
     return state;
@@ -92,27 +87,14 @@ export class HealthTracker {
     }
   }
 
-  /** A failing probe of a node that never answered, while it still counts as Healthy, is no vote. */
+  /** A failing probe of a node that never answered in this term is not evidence (see the file comment). */
   private trusted(observation: Observation): Observation {
     if (observation.kind !== 'probe' || observation.ok || observation.inconclusive) return observation;
-    if (this.answered.has(observation.node) || this.state(observation.node).health !== 'Healthy')
-      return observation;
+    if (this.answered.has(observation.node)) return observation;
     return {
       ...observation,
       inconclusive: true,
       reason: `never answered a probe since the operator started (${observation.reason ?? 'failed'}); waiting for its Ready condition`,
     };
   }
-}
-
-function emptyNode(name: string): NodeInfo {
-  return {
-    name,
-    labels: {},
-    annotations: {},
-    allocatable: zeroResources(),
-    ready: false,
-    unschedulable: false,
-    taints: [],
-  };
 }

@@ -14,8 +14,8 @@ import { sleep, type Clock } from '../../kube/clock.js';
 import type { Logger } from '../../observability/logger.js';
 import {
   leaseObservation,
+  leaseMissedAfterMs,
   leaseRenewTime,
-  leaseStaleAfterMs,
   networkCheckFor,
   observedLeaseAgeMs,
   observeLease,
@@ -160,7 +160,7 @@ export class ProbeSupervisor {
     });
   }
 
-  /** Once per period: Ready conditions that are not True, and Lease ages for Lease pools. */
+  /** Once per period: every member's Lease age and Ready condition, the two channels besides the probe. */
   private async tick(pool: ProbedPool, signal: AbortSignal): Promise<void> {
     const { clock } = this.options;
     const { periodMs } = probeTimings(pool.probe);
@@ -169,19 +169,26 @@ export class ProbeSupervisor {
       for (const name of this.options.members(pool.name)) {
         const node = this.options.node(name);
         if (!node) continue;
-        if (pool.probe.type === 'Lease') this.options.onObservation(pool.name, this.leaseAge(name, now));
-        const ready = readyObservation(node, now);
-        if (ready.status !== 'True') this.options.onObservation(pool.name, ready);
+        const lease = this.leaseAge(name, now);
+        if (lease) this.options.onObservation(pool.name, lease);
+        this.options.onObservation(pool.name, readyObservation(node, now));
       }
       await sleep(clock, periodMs, signal);
     }
   }
 
-  /** The Lease's age on this operator's clock (immune to the node's clock skew; see lease-probe.ts). */
-  private leaseAge(node: string, now: number): Observation {
+  /**
+   * The Lease's age on this operator's clock (immune to the node's clock skew; see lease-probe.ts), judged
+   * against the kubelet's renew interval. No observation until this term has seen a renewal or the Lease is
+   * overdue: a Lease merely found recent at start-up is not evidence that its kubelet is alive now.
+   */
+  private leaseAge(node: string, now: number): Observation | undefined {
     const lease = this.options.lease(node);
     const sighting = observeLease(this.sightings.get(node), leaseRenewTime(lease), now);
     this.sightings.set(node, sighting);
-    return leaseObservation(node, observedLeaseAgeMs(sighting, now), leaseStaleAfterMs(lease), now);
+    const age = observedLeaseAgeMs(sighting, now);
+    const missedAfter = leaseMissedAfterMs(lease, sighting);
+    if (!sighting.renewalSeen && age <= missedAfter) return undefined;
+    return leaseObservation(node, age, missedAfter, now);
   }
 }
