@@ -78,6 +78,7 @@ export class Actuator {
 
   constructor(private readonly options: ActuatorOptions) {
     this.ledger = new BudgetLedger(options.budgets ?? DEFAULT_BUDGET_RULES);
+    options.metrics?.describeBudgets(this.ledger.rules);
     this.clock = options.clock ?? realClock;
     this.log = options.logger.child({ component: 'actuator' });
   }
@@ -186,6 +187,7 @@ export class Actuator {
   ): Promise<ActionResult> {
     const admission = this.ledger.tryAdmit(entries, this.clock.now());
     if (!admission.admitted) {
+      this.options.metrics?.denied(admission.rule.name);
       const result: ActionResult = {
         outcome: 'Denied',
         message: `did not ${what.todo}: ${admission.message}`,

@@ -57,7 +57,7 @@ export const DEFAULT_BUDGET_RULES: readonly BudgetRule[] = [
     limit: 20,
     windowMs: MINUTE,
   },
-  // Rebalancing is never urgent: a trickle per pool, and at most a few pods from one node per five minutes.
+  // Balance moves are never urgent: a trickle per pool, and at most a few pods from one node per five minutes.
   {
     name: 'rebalance-pod-disruptions-per-pool',
     scope: 'pool',
@@ -73,6 +73,25 @@ export const DEFAULT_BUDGET_RULES: readonly BudgetRule[] = [
     actions: POD_DISRUPTIONS,
     limit: 5,
     windowMs: 5 * MINUTE,
+  },
+  // Urgent moves bring nodes back under a ceiling, within the pool's maxUrgentEvictionsPerCycle (default 20 per
+  // 15 s interval, 80 a minute): this only bounds a planner gone wrong. Per node, enough to take half of a
+  // 110-pod node's pods in a minute, since a node over its ceiling is relieved in one interval.
+  {
+    name: 'rebalance-urgent-pod-disruptions-per-pool',
+    scope: 'pool',
+    sources: ['rebalance-urgent'],
+    actions: POD_DISRUPTIONS,
+    limit: 120,
+    windowMs: MINUTE,
+  },
+  {
+    name: 'rebalance-urgent-pod-disruptions-per-node',
+    scope: 'node',
+    sources: ['rebalance-urgent'],
+    actions: POD_DISRUPTIONS,
+    limit: 55,
+    windowMs: MINUTE,
   },
   {
     name: 'rebalance-taints-per-pool',

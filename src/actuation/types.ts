@@ -5,8 +5,12 @@
 import type { V1Node } from '@kubernetes/client-node';
 import type { Taint } from '../model/node-info.js';
 
-/** Which part of Fulcrum asks; budgets, metrics and Events are kept per source. */
-export type ActionSource = 'failover' | 'preemption' | 'rebalance';
+/**
+ * Which part of Fulcrum asks; budgets, metrics and Events are kept per source. Rebalancing asks as
+ * `rebalance` for balance moves and as `rebalance-urgent` for moves off nodes over a ceiling, so the two
+ * have their own safety budgets (default-budgets.ts) and their own metric series.
+ */
+export type ActionSource = 'failover' | 'preemption' | 'rebalance' | 'rebalance-urgent';
 
 /** Enforce performs the action; DryRun performs nothing and reports what it would have done. */
 export type ActuationMode = 'Enforce' | 'DryRun';

@@ -40,29 +40,51 @@ export const RebalancingSchema = withRules(
       .min(1)
       .max(100)
       .default(3)
-      .describe('Consecutive intervals a node must be hot before pods are moved off it (>= 1, default 3).'),
+      .describe(
+        'Consecutive intervals a node must breach the tolerance before pods are moved off it to balance load ' +
+          '(>= 1, default 3). A node over a ceiling is hot at once.',
+      ),
     maxEvictionsPerCycle: z
       .int()
       .min(1)
       .max(1000)
       .default(5)
-      .describe('Most pods evicted in one interval across the pool (default 5).'),
+      .describe('Most pods evicted in one interval across the pool to balance load (default 5).'),
     maxEvictionsPerNode: z
       .int()
       .min(1)
       .max(1000)
       .default(1)
-      .describe('Most pods evicted from one node in one interval (default 1).'),
+      .describe('Most pods evicted from one node in one interval to balance load (default 1).'),
     maxEvictionsPerNamespace: z
       .int()
       .min(1)
       .max(1000)
       .default(2)
-      .describe('Most pods evicted from one namespace in one interval (default 2).'),
-    minPodAge: duration.default('2m').describe('Pods younger than this are never moved (default 2m).'),
+      .describe('Most pods evicted from one namespace in one interval to balance load (default 2).'),
+    maxUrgentEvictionsPerCycle: z
+      .int()
+      .min(0)
+      .max(1000)
+      .default(20)
+      .describe(
+        'Most pods evicted in one interval across the pool to bring nodes back under their ceilings (default ' +
+          '20; 0 turns urgent moves off). A node over a ceiling is urgent: it is relieved in the interval it is ' +
+          'seen, with as many moves as it needs, without waiting for consecutive, cooldowns, minPodAge or the ' +
+          'balance budgets above; PodDisruptionBudgets, WorkloadPolicy minAvailable, this budget and the ' +
+          "operator's own safety budgets still hold.",
+      ),
+    minPodAge: duration
+      .default('2m')
+      .describe(
+        'Pods younger than this are never moved to balance load (default 2m; urgent moves ignore it).',
+      ),
     cooldown: duration
       .default('5m')
-      .describe('After a move, neither node involved is rebalanced again for this long (default 5m).'),
+      .describe(
+        'After a move, neither node involved is a source of balance moves for this long, nor is the workload ' +
+          'moved again to balance load (default 5m). Urgent moves off a node over a ceiling ignore it.',
+      ),
     metricsWindow: duration
       .default('1m')
       .describe(

@@ -82,13 +82,26 @@ export const PoolActionSchema = z.object({
   node: z.string().max(253).optional().describe('Node acted on, or the source node of a move.'),
   targetNode: z.string().max(253).optional().describe('Destination node of a move or placement.'),
   reason: z.string().max(1024).optional().describe('Why, in a few words.'),
+  mode: z
+    .string()
+    .max(16)
+    .optional()
+    .describe(
+      'For rebalancing moves, the mode the move came from: Urgent (its node was over a ceiling) or Balance ' +
+        '(its node was hot against the pool mean).',
+    ),
 });
 
 export const PoolCountersSchema = z
   .object({
     placements: z.int().min(0).optional().describe('Pods bound by the Fulcrum scheduler.'),
     placementFailures: z.int().min(0).optional().describe('Placement attempts that found no node.'),
-    evictions: z.int().min(0).optional().describe('Pods evicted by rebalancing.'),
+    evictions: z.int().min(0).optional().describe('Pods evicted by rebalancing (urgent and balance moves).'),
+    urgentEvictions: z
+      .int()
+      .min(0)
+      .optional()
+      .describe('Of evictions, those that brought a node back under a ceiling (mode Urgent).'),
     dryRunEvictions: z.int().min(0).optional().describe('Evictions recorded but not performed (DryRun).'),
     evictionsBlocked: z.int().min(0).optional().describe('Evictions refused by a PodDisruptionBudget.'),
     failovers: z.int().min(0).optional().describe('Nodes failed over.'),

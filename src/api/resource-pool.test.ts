@@ -28,6 +28,7 @@ describe('parseResourcePool', () => {
       maxEvictionsPerCycle: 5,
       maxEvictionsPerNode: 1,
       maxEvictionsPerNamespace: 2,
+      maxUrgentEvictionsPerCycle: 20,
       minPodAge: '2m',
       cooldown: '5m',
       metricsWindow: '1m',

@@ -150,6 +150,7 @@ const SKIP_TEXT: Record<SkipReason, string> = {
   DestinationWouldBeHot: 'destination would turn hot',
   SearchLimit: 'left for the next interval (search limit)',
   CycleBudget: 'cycle budget spent',
+  UrgentBudget: 'urgent budget spent',
   NodeBudget: 'node budget spent',
   NamespaceBudget: 'namespace budget spent',
   DisruptionBudget: 'disruption budget (PDB or minAvailable) spent',

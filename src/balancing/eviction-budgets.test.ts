@@ -1,7 +1,12 @@
 import { EvictionBudgets } from './eviction-budgets.js';
 import { podInfo } from './planner-fixtures.js';
 
-const settings = { maxEvictionsPerCycle: 3, maxEvictionsPerNode: 2, maxEvictionsPerNamespace: 2 };
+const settings = {
+  maxEvictionsPerCycle: 3,
+  maxEvictionsPerNode: 2,
+  maxEvictionsPerNamespace: 2,
+  maxUrgentEvictionsPerCycle: 2,
+};
 
 describe('EvictionBudgets', () => {
   it('charges every budget at once and names the one that runs out', () => {
@@ -41,5 +46,21 @@ describe('EvictionBudgets', () => {
       reason: 'DisruptionBudget',
       detail: 'pdb:db',
     });
+  });
+
+  it('urgent moves draw on the urgent budget and the disruption budgets, never on the balance budgets', () => {
+    const budgets = new EvictionBudgets(settings, { pdbs: () => [{ name: 'web', disruptionsAllowed: 3 }] });
+    const pod = (name: string) => podInfo({ name, namespace: 'shop', cpu: 1 }, 'n1');
+    for (const name of ['u1', 'u2']) {
+      const v = budgets.check(pod(name), 'n1', 'Urgent');
+      expect(v.ok).toBe(true);
+      budgets.spend(pod(name), 'n1', v.ok ? v.budgets : [], 'Urgent');
+    }
+    expect(budgets.check(pod('u3'), 'n1', 'Urgent')).toMatchObject({ ok: false, reason: 'UrgentBudget' });
+    // The balance budgets are untouched (node 2, namespace 2), but the shared PDB has one disruption left.
+    const balance = budgets.check(pod('b1'), 'n1');
+    expect(balance).toEqual({ ok: true, budgets: ['pdb:web'] });
+    budgets.spend(pod('b1'), 'n1', ['pdb:web']);
+    expect(budgets.check(pod('b2'), 'n1')).toMatchObject({ ok: false, reason: 'DisruptionBudget' });
   });
 });

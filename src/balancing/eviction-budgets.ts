@@ -1,17 +1,20 @@
 /**
- * The eviction budgets of one planning cycle: per cycle, per source node, per namespace, and per disruption
- * budget (PodDisruptionBudgets and WorkloadPolicy minAvailable, each a shared allowance). `check` says which
- * one a pod would exceed; `spend` charges every one of them at once, so no budget is ever exceeded.
+ * The eviction budgets of one planning cycle. Balance moves: per cycle, per source node, per namespace.
+ * Urgent moves (off nodes over a ceiling): the pool's urgent budget per cycle only. Both: every disruption
+ * budget (PodDisruptionBudgets and WorkloadPolicy minAvailable, each one allowance shared by both modes).
+ * `check` says which one a pod would exceed; `spend` charges every one of them at once, so no budget is ever
+ * exceeded.
  */
 import type { PodInfo } from '../model/pod-info.js';
 import type { RebalanceSettings } from './settings.js';
-import type { PodFacts, SkipReason } from './types.js';
+import type { MoveMode, PodFacts, SkipReason } from './types.js';
 
 export type BudgetVerdict =
   { ok: true; budgets: string[] } | { ok: false; reason: SkipReason; detail: string };
 
 export class EvictionBudgets {
   private cycle = 0;
+  private urgent = 0;
   private readonly perNode = new Map<string, number>();
   private readonly perNamespace = new Map<string, number>();
   /** Remaining allowance per disruption budget, registered when first seen. */
@@ -20,14 +23,22 @@ export class EvictionBudgets {
   constructor(
     private readonly settings: Pick<
       RebalanceSettings,
-      'maxEvictionsPerCycle' | 'maxEvictionsPerNode' | 'maxEvictionsPerNamespace'
+      | 'maxEvictionsPerCycle'
+      | 'maxEvictionsPerNode'
+      | 'maxEvictionsPerNamespace'
+      | 'maxUrgentEvictionsPerCycle'
     >,
     private readonly facts: Pick<PodFacts, 'pdbs' | 'policyBudgets'>,
   ) {}
 
-  /** No more evictions are possible this cycle. */
+  /** No more balance evictions are possible this cycle. */
   get exhausted(): boolean {
     return this.cycle >= this.settings.maxEvictionsPerCycle;
+  }
+
+  /** No more evictions of `mode` are possible this cycle. */
+  exhaustedFor(mode: MoveMode): boolean {
+    return mode === 'Urgent' ? this.urgent >= this.settings.maxUrgentEvictionsPerCycle : this.exhausted;
   }
 
   /** Whether `node` may lose another pod this cycle. */
@@ -36,7 +47,16 @@ export class EvictionBudgets {
   }
 
   /** Whether evicting `pod` from `node` fits every budget; the budget names it draws on when it does. */
-  check(pod: PodInfo, node: string): BudgetVerdict {
+  check(pod: PodInfo, node: string, mode: MoveMode = 'Balance'): BudgetVerdict {
+    if (mode === 'Urgent') {
+      if (this.exhaustedFor('Urgent'))
+        return {
+          ok: false,
+          reason: 'UrgentBudget',
+          detail: `${this.settings.maxUrgentEvictionsPerCycle} urgent per cycle`,
+        };
+      return this.disruptionVerdict(pod);
+    }
     if (this.exhausted)
       return { ok: false, reason: 'CycleBudget', detail: `${this.settings.maxEvictionsPerCycle} per cycle` };
     if (!this.nodeAllows(node))
@@ -47,18 +67,25 @@ export class EvictionBudgets {
         reason: 'NamespaceBudget',
         detail: `${this.settings.maxEvictionsPerNamespace} per namespace in ${pod.namespace}`,
       };
+    return this.disruptionVerdict(pod);
+  }
+
+  /** Charges an eviction that `check` allowed, to the budgets of its mode and the disruption budgets. */
+  spend(pod: PodInfo, node: string, budgets: readonly string[], mode: MoveMode = 'Balance'): void {
+    if (mode === 'Urgent') this.urgent++;
+    else {
+      this.cycle++;
+      this.perNode.set(node, (this.perNode.get(node) ?? 0) + 1);
+      this.perNamespace.set(pod.namespace, (this.perNamespace.get(pod.namespace) ?? 0) + 1);
+    }
+    for (const name of budgets) this.disruptions.set(name, (this.disruptions.get(name) as number) - 1);
+  }
+
+  private disruptionVerdict(pod: PodInfo): BudgetVerdict {
     const budgets = this.budgetsOf(pod);
     const spent = budgets.find((name) => (this.disruptions.get(name) as number) <= 0);
     if (spent !== undefined) return { ok: false, reason: 'DisruptionBudget', detail: spent };
     return { ok: true, budgets };
-  }
-
-  /** Charges an eviction that `check` allowed. */
-  spend(pod: PodInfo, node: string, budgets: readonly string[]): void {
-    this.cycle++;
-    this.perNode.set(node, (this.perNode.get(node) ?? 0) + 1);
-    this.perNamespace.set(pod.namespace, (this.perNamespace.get(pod.namespace) ?? 0) + 1);
-    for (const name of budgets) this.disruptions.set(name, (this.disruptions.get(name) as number) - 1);
   }
 
   private budgetsOf(pod: PodInfo): string[] {

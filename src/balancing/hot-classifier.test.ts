@@ -16,7 +16,7 @@ describe('hot classification', () => {
       { streak: 3, hot: true },
     ],
     ['a pause resets the streak', { streak: 2, hot: false }, 49, false, COOL],
-    ['over a ceiling breaches whatever the mean', COOL, 30, true, { streak: 1, hot: false }],
+    ['over a ceiling is hot at once, whatever the mean', COOL, 30, true, { streak: 3, hot: true }],
     ['hot stays hot between the marks', { streak: 3, hot: true }, 46, false, { streak: 3, hot: true }],
     ['hot cools below the recovery mark', { streak: 3, hot: true }, 44, false, COOL],
     [

@@ -1,7 +1,7 @@
 /**
  * Hot/cool classification with hysteresis (DESIGN.md section 4). A node breaches when it is over a ceiling
  * or its load is more than `tolerance` points above the pool mean; it turns hot after `consecutive`
- * breaching intervals in a row, and stays hot until it is within every ceiling and less than
+ * breaching intervals in a row — at once when over a ceiling, which is urgent — and stays hot until it is within every ceiling and less than
  * `recoveryTolerance` points above the mean. The gap between the two marks keeps a node that was just
  * relieved from flapping back. Pure: the state in and out is plain data.
  */
@@ -40,6 +40,7 @@ export function cooled(reading: HeatReading, rule: HeatRule): boolean {
 export function nextHeat(previous: NodeHeat, reading: HeatReading, rule: HeatRule): NodeHeat {
   if (previous.hot) return cooled(reading, rule) ? COOL : previous;
   if (!breaches(reading, rule)) return COOL;
+  if (reading.overCeiling) return { streak: rule.consecutive, hot: true };
   const streak = Math.min(previous.streak + 1, rule.consecutive);
   return { streak, hot: streak >= rule.consecutive };
 }

@@ -71,6 +71,7 @@ export function moveRecord(request: EvictionRequest, at: number): MoveRecord {
     pod: request.pod,
     from: request.from,
     to: request.expectedTo,
+    mode: request.mode,
     ...(request.workload !== undefined ? { workload: request.workload } : {}),
   };
 }
@@ -88,6 +89,7 @@ export function moveToPoolAction(move: MoveRecord, why: string, dryRun = false):
     node: move.from,
     ...(move.to !== undefined ? { targetNode: move.to } : {}),
     reason: reason.slice(0, 1024),
+    ...(move.mode !== undefined ? { mode: move.mode } : {}),
   };
 }
 
@@ -107,6 +109,7 @@ export function movesFromPoolActions(actions: readonly PoolAction[] | undefined)
       from: action.node,
       ...(action.targetNode ? { to: action.targetNode } : {}),
       ...(workload ? { workload } : {}),
+      ...(action.mode === 'Urgent' || action.mode === 'Balance' ? { mode: action.mode } : {}),
     });
   }
   return moves;

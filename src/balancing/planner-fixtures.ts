@@ -57,6 +57,7 @@ export const DEFAULT_SETTINGS: RebalanceSettings = {
   maxEvictionsPerCycle: 5,
   maxEvictionsPerNode: 1,
   maxEvictionsPerNamespace: 2,
+  maxUrgentEvictionsPerCycle: 20,
   minPodAgeMs: 120_000,
   cooldownMs: 300_000,
   metricsWindowMs: 60_000,

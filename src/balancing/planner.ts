@@ -29,7 +29,7 @@ import { PoolSnapshot, type SnapshotInput } from '../placement/snapshot.js';
 import { ClosedNodes } from './closed-nodes.js';
 import { nearbySnapshot } from './nearby-nodes.js';
 import { balanceStatus, offStatus, staleStatus } from './balance-status.js';
-import { findDestination, NO_ROOM } from './destination.js';
+import { findDestination, NO_ROOM, type Destination } from './destination.js';
 import { EvictionBudgets } from './eviction-budgets.js';
 import { breaches, COOL, nextHeat, startingHeat, type HeatRule } from './hot-classifier.js';
 import { HOT_TAINT, hasHotTaint } from './hot-taint.js';
@@ -37,6 +37,7 @@ import { cooldownsAt, nodeCoolingDown, type Cooldowns } from './move-history.js'
 import { overAnyCeiling, overCeilings, poolLoads, type PoolLoads } from './node-load.js';
 import type {
   EvictionRequest,
+  MoveMode,
   NodeClassification,
   NodeHeat,
   RebalanceInput,
@@ -216,6 +217,80 @@ interface PlannedMoves {
   skipCounts: Partial<Record<SkipReason, number>>;
 }
 
+/**
+ * One pass of moves: which sources, in which order, and the rules their moves follow. The urgent pass takes
+ * every node over a ceiling, ignores cooldowns and pod age, and stops on a node once it is within every
+ * ceiling; it looks for a destination below the balance mark first (so it starts no new hot node), and only
+ * when there is none accepts any destination below the ceilings that ends less loaded than the source.
+ * The balance pass takes
+ * the hot nodes out of cooldown that the urgent pass did not visit, with every balance rule.
+ */
+interface Pass {
+  mode: MoveMode;
+  sources: NodeClassification[];
+  coolMark: number;
+  destinationMark: number;
+  /** A second, looser mark tried when no destination is below `destinationMark` (urgent moves). */
+  fallbackMark?: number;
+  minPodAgeMs: number;
+  cooldowns: Cooldowns;
+}
+
+const NO_COOLDOWNS: Cooldowns = { pods: new Set(), workloads: new Set(), nodes: new Map() };
+
+function passes(
+  input: RebalanceInput,
+  loads: PoolLoads,
+  rule: HeatRule,
+  classification: readonly NodeClassification[],
+  cooldowns: Cooldowns,
+): Pass[] {
+  const { settings } = input;
+  const byUrgency = (a: NodeClassification, b: NodeClassification): number =>
+    b.overCeiling.length - a.overCeiling.length || b.load - a.load || (a.node < b.node ? -1 : 1);
+  const urgent =
+    settings.maxUrgentEvictionsPerCycle > 0 ? classification.filter((c) => c.overCeiling.length > 0) : [];
+  const visited = new Set(urgent.map((c) => c.node));
+  const balance = classification.filter((c) => c.heat.hot && !c.coolingDown && !visited.has(c.node));
+  return [
+    {
+      mode: 'Urgent',
+      sources: urgent.sort(byUrgency),
+      coolMark: Infinity,
+      destinationMark: Infinity,
+      minPodAgeMs: 0,
+      cooldowns: NO_COOLDOWNS,
+    },
+    {
+      mode: 'Balance',
+      sources: balance.sort(byUrgency),
+      coolMark: rule.relative ? loads.mean + settings.recoveryTolerance : Infinity,
+      // A destination stays halfway between the cool mark and the breach mark: a move never starts a new hot
+      // node, even when it shifts the pool mean a little (nodes of different sizes).
+      destinationMark: rule.relative
+        ? loads.mean + (settings.tolerance + settings.recoveryTolerance) / 2
+        : Infinity,
+      minPodAgeMs: settings.minPodAgeMs,
+      cooldowns,
+    },
+  ];
+}
+
+/** What every pass shares: the planning snapshot, its undo log, the budgets and what was learnt so far. */
+interface MoveContext {
+  input: RebalanceInput;
+  base: SnapshotInput;
+  loads: PoolLoads;
+  closed: ClosedNodes;
+  planning: PoolSnapshot;
+  nearby: PoolSnapshot | undefined | null;
+  budgets: EvictionBudgets;
+  noRoom: ResourceVector[];
+  moves: PlannedMoves;
+  account(node: string, vector: ResourceVector, sign: 1 | -1): void;
+  skip(pod: PodInfo, node: string, reason: SkipReason, detail?: string): void;
+}
+
 function planMoves(
   input: RebalanceInput,
   base: SnapshotInput,
@@ -226,12 +301,8 @@ function planMoves(
   cooldowns: Cooldowns,
 ): PlannedMoves {
   const moves: PlannedMoves = { searches: 0, evictions: [], skipped: [], skipCounts: {} };
-  const sources = classification
-    .filter((c) => c.heat.hot && !c.coolingDown)
-    .sort(
-      (a, b) => b.overCeiling.length - a.overCeiling.length || b.load - a.load || (a.node < b.node ? -1 : 1),
-    );
-  if (sources.length === 0) return moves;
+  const plannedPasses = passes(input, loads, rule, classification, cooldowns);
+  if (plannedPasses.every((p) => p.sources.length === 0)) return moves;
 
   // Hot and breaching nodes take no pods (closed-nodes.ts); they are unblocked at the end.
   const closed = new ClosedNodes(
@@ -240,88 +311,29 @@ function planMoves(
     new Set(classification.filter((c) => c.heat.hot || c.breaching).map((c) => c.node)),
   );
   const planning = closed.snapshot;
-  let nearby: PoolSnapshot | undefined | null = null; // built on the first search
   const accounted: Array<{ node: string; vector: ResourceVector; sign: 1 | -1 }> = [];
-  const account = (node: string, vector: ResourceVector, sign: 1 | -1): void => {
-    planning.account(node, vector, sign);
-    accounted.push({ node, vector, sign });
+  const ctx: MoveContext = {
+    input,
+    base,
+    loads,
+    closed,
+    planning,
+    nearby: null, // built on the first search
+    budgets: new EvictionBudgets(input.settings, input.facts),
+    noRoom: [],
+    moves,
+    account: (node, vector, sign) => {
+      planning.account(node, vector, sign);
+      accounted.push({ node, vector, sign });
+    },
+    skip: (pod, node, reason, detail) => {
+      moves.skipCounts[reason] = (moves.skipCounts[reason] ?? 0) + 1;
+      if (moves.skipped.length < MAX_SKIPPED)
+        moves.skipped.push({ pod: pod.key, node, reason, ...(detail ? { detail } : {}) });
+    },
   };
-  const { settings } = input;
-  const coolMark = rule.relative ? loads.mean + settings.recoveryTolerance : Infinity;
-  // A destination stays halfway between the cool mark and the breach mark: a move never starts a new hot
-  // node, even when it shifts the pool mean a little (nodes of different sizes).
-  const destinationMark = rule.relative
-    ? loads.mean + (settings.tolerance + settings.recoveryTolerance) / 2
-    : Infinity;
-  const budgets = new EvictionBudgets(settings, input.facts);
-  const skip = (pod: PodInfo, node: string, reason: SkipReason, detail?: string): void => {
-    moves.skipCounts[reason] = (moves.skipCounts[reason] ?? 0) + 1;
-    if (moves.skipped.length < MAX_SKIPPED)
-      moves.skipped.push({ pod: pod.key, node, reason, ...(detail ? { detail } : {}) });
-  };
-
-  const noRoom: ResourceVector[] = [];
   try {
-    plan: for (const source of sources) {
-      if (budgets.exhausted) break;
-      closed.block(source.node);
-      const i = planning.indexOf(source.node) as number;
-      const candidates = candidatesOn(i, {
-        model: input.model,
-        snapshot: planning,
-        facts: input.facts,
-        now: input.now,
-        minPodAgeMs: settings.minPodAgeMs,
-        cooldowns,
-        ...(input.podUsage ? { podUsage: input.podUsage } : {}),
-        coolMark,
-        ...(input.operator ? { operator: input.operator } : {}),
-        skip: (pod, reason, detail) => skip(pod, source.node, reason, detail),
-      });
-      for (const candidate of candidates) {
-        if (!budgets.nodeAllows(source.node) || budgets.exhausted) break;
-        if (isCool(planning, i, input, coolMark)) break;
-        const verdict = budgets.check(candidate.pod, source.node);
-        if (!verdict.ok) {
-          skip(candidate.pod, source.node, verdict.reason, verdict.detail);
-          continue;
-        }
-        // Destinations only fill up during a plan: a demand at least as big as one that found no room finds none.
-        if (noRoom.some((small) => dominates(candidate.demand, small))) {
-          skip(candidate.pod, source.node, 'NoDestination', NO_ROOM);
-          continue;
-        }
-        if (moves.searches >= MAX_DESTINATION_SEARCHES) {
-          skip(candidate.pod, source.node, 'SearchLimit', `${MAX_DESTINATION_SEARCHES} destination searches`);
-          break plan;
-        }
-        if (nearby === null) nearby = nearbySnapshot(base, planning, loads, closed.nodes);
-        const destination = findDestination(candidate.pod, candidate.demand, {
-          model: input.model,
-          snapshot: planning,
-          closed,
-          ...(nearby ? { nearby } : {}),
-          now: input.now,
-          ...(input.state ? { state: input.state } : {}),
-          maxLoadAfter: rule.relative
-            ? Math.min(destinationMark, nextDown(relativeLoad(planning, i, input.pool.weights, undefined)))
-            : Infinity,
-        });
-        moves.searches += destination.decisions;
-        if (!destination.found) {
-          if (destination.noRoom) noRoom.push(candidate.demand);
-          skip(candidate.pod, source.node, destination.reason, destination.detail);
-          continue;
-        }
-        budgets.spend(candidate.pod, source.node, verdict.budgets);
-        account(source.node, candidate.freed, -1);
-        account(destination.node, candidate.demand, 1);
-        nearby?.account(destination.node, candidate.demand, 1); // private: never restored
-        moves.evictions.push(
-          evictionRequest(candidate, source, destination.node, verdict.budgets, loads.mean),
-        );
-      }
-    }
+    for (const pass of plannedPasses) if (!runPass(ctx, pass, rule)) break;
   } finally {
     // 6. Give the caller its snapshot back as it was.
     for (let k = accounted.length - 1; k >= 0; k--) {
@@ -331,6 +343,90 @@ function planMoves(
     closed.restore();
   }
   return moves;
+}
+
+/** Moves off the pass's sources; returns false when the plan's search limit stopped it (no pass goes on). */
+function runPass(ctx: MoveContext, pass: Pass, rule: HeatRule): boolean {
+  const { input, planning, budgets, moves } = ctx;
+  const balance = pass.mode === 'Balance';
+  for (const source of pass.sources) {
+    if (budgets.exhaustedFor(pass.mode)) break;
+    ctx.closed.block(source.node);
+    const i = planning.indexOf(source.node) as number;
+    const candidates = candidatesOn(i, {
+      model: input.model,
+      snapshot: planning,
+      facts: input.facts,
+      now: input.now,
+      minPodAgeMs: pass.minPodAgeMs,
+      cooldowns: pass.cooldowns,
+      ...(input.podUsage ? { podUsage: input.podUsage } : {}),
+      coolMark: pass.coolMark,
+      ...(input.operator ? { operator: input.operator } : {}),
+      skip: (pod, reason, detail) => ctx.skip(pod, source.node, reason, detail),
+    });
+    for (const candidate of candidates) {
+      if ((balance && !budgets.nodeAllows(source.node)) || budgets.exhaustedFor(pass.mode)) break;
+      if (isCool(planning, i, input, pass.coolMark)) break;
+      const verdict = budgets.check(candidate.pod, source.node, pass.mode);
+      if (!verdict.ok) {
+        ctx.skip(candidate.pod, source.node, verdict.reason, verdict.detail);
+        continue;
+      }
+      // Destinations only fill up during a plan: a demand at least as big as one that found no room finds none.
+      if (ctx.noRoom.some((small) => dominates(candidate.demand, small))) {
+        ctx.skip(candidate.pod, source.node, 'NoDestination', NO_ROOM);
+        continue;
+      }
+      if (moves.searches >= MAX_DESTINATION_SEARCHES) {
+        ctx.skip(
+          candidate.pod,
+          source.node,
+          'SearchLimit',
+          `${MAX_DESTINATION_SEARCHES} destination searches`,
+        );
+        return false;
+      }
+      const destination = search(ctx, candidate, i, pass, rule);
+      if (!destination.found) {
+        if (destination.noRoom) ctx.noRoom.push(candidate.demand);
+        ctx.skip(candidate.pod, source.node, destination.reason, destination.detail);
+        continue;
+      }
+      budgets.spend(candidate.pod, source.node, verdict.budgets, pass.mode);
+      ctx.account(source.node, candidate.freed, -1);
+      ctx.account(destination.node, candidate.demand, 1);
+      ctx.nearby?.account(destination.node, candidate.demand, 1); // private: never restored
+      moves.evictions.push(
+        evictionRequest(candidate, source, destination.node, verdict.budgets, ctx.loads.mean, pass.mode),
+      );
+    }
+  }
+  return true;
+}
+
+/** A destination for `candidate` below the pass's mark, else (urgent) below its fallback mark. */
+function search(ctx: MoveContext, candidate: Candidate, i: number, pass: Pass, rule: HeatRule): Destination {
+  const { input, planning } = ctx;
+  if (ctx.nearby === null) ctx.nearby = nearbySnapshot(ctx.base, planning, ctx.loads, ctx.closed.nodes);
+  const sourceLoad = nextDown(relativeLoad(planning, i, input.pool.weights, undefined));
+  const find = (mark: number): Destination => {
+    const found = findDestination(candidate.pod, candidate.demand, {
+      model: input.model,
+      snapshot: planning,
+      closed: ctx.closed,
+      ...(ctx.nearby ? { nearby: ctx.nearby } : {}),
+      now: input.now,
+      ...(input.state ? { state: input.state } : {}),
+      maxLoadAfter: rule.relative ? Math.min(mark, sourceLoad) : Infinity,
+    });
+    ctx.moves.searches += found.decisions;
+    return found;
+  };
+  const first = find(pass.destinationMark);
+  if (first.found || first.noRoom || pass.fallbackMark === undefined || !rule.relative) return first;
+  if (ctx.moves.searches >= MAX_DESTINATION_SEARCHES) return first;
+  return find(pass.fallbackMark);
 }
 
 /** Whether `a` needs at least as much as `b` of every resource. */
@@ -363,6 +459,7 @@ function evictionRequest(
   to: string,
   budgets: string[],
   mean: number,
+  mode: MoveMode,
 ): EvictionRequest {
   const { pod } = candidate;
   const why =
@@ -371,6 +468,7 @@ function evictionRequest(
       : `${source.node} is hot: load ${Math.round(source.load)}% against a pool mean of ${Math.round(mean)}%`;
   return {
     kind: 'Evict',
+    mode,
     pod: pod.key,
     namespace: pod.namespace,
     name: pod.name,
@@ -380,7 +478,7 @@ function evictionRequest(
     ...(candidate.workload !== undefined ? { workload: candidate.workload } : {}),
     priority: candidate.priority,
     budgets,
-    reason: `${why}; moving ${pod.key} (priority ${candidate.priority}, ${candidate.qos}) to ${to}`,
+    reason: `${mode}: ${why}; moving ${pod.key} (priority ${candidate.priority}, ${candidate.qos}) to ${to}`,
   };
 }
 

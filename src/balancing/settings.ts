@@ -13,6 +13,8 @@ export interface RebalanceSettings {
   maxEvictionsPerCycle: number;
   maxEvictionsPerNode: number;
   maxEvictionsPerNamespace: number;
+  /** Urgent moves (off nodes over a ceiling) per interval; 0 turns them off. */
+  maxUrgentEvictionsPerCycle: number;
   minPodAgeMs: number;
   cooldownMs: number;
   metricsWindowMs: number;
@@ -29,6 +31,7 @@ export function rebalanceSettings(spec: Rebalancing): RebalanceSettings {
     maxEvictionsPerCycle: spec.maxEvictionsPerCycle,
     maxEvictionsPerNode: spec.maxEvictionsPerNode,
     maxEvictionsPerNamespace: spec.maxEvictionsPerNamespace,
+    maxUrgentEvictionsPerCycle: spec.maxUrgentEvictionsPerCycle,
     minPodAgeMs: parseDuration(spec.minPodAge),
     cooldownMs: parseDuration(spec.cooldown),
     metricsWindowMs: parseDuration(spec.metricsWindow),

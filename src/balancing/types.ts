@@ -51,6 +51,8 @@ export interface MoveRecord {
   workload?: string;
   from: string;
   to?: string;
+  /** Urgent moves ignore cooldowns; recorded so status and Events can say so. */
+  mode?: MoveMode;
 }
 
 /** Which nodes lack fresh metrics (from UsageStore.view), for pools on the Usage or Max basis. */
@@ -91,9 +93,17 @@ export interface RebalanceInput {
   operator?: OperatorIdentity;
 }
 
+/**
+ * Why a move is made. Urgent: its node is over a ceiling, and it is planned in the interval that shows it,
+ * within disruption budgets and the pool's urgent budget only. Balance: its node is hot against the pool
+ * mean, with hysteresis, cooldowns and the balance budgets.
+ */
+export type MoveMode = 'Urgent' | 'Balance';
+
 /** Evict `pod` from `from`; the scheduler is expected to place its replacement on `expectedTo`. */
 export interface EvictionRequest {
   kind: 'Evict';
+  mode: MoveMode;
   pod: string;
   namespace: string;
   name: string;
@@ -132,6 +142,8 @@ export type SkipReason =
   /** The plan reached MAX_DESTINATION_SEARCHES: later candidates wait for the next interval. */
   | 'SearchLimit'
   | 'CycleBudget'
+  /** The pool's maxUrgentEvictionsPerCycle is spent. */
+  | 'UrgentBudget'
   | 'NodeBudget'
   | 'NamespaceBudget'
   | 'DisruptionBudget';

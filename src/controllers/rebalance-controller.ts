@@ -188,6 +188,7 @@ export class RebalanceController implements Runnable {
     term.history.push(...execution.moves);
     term.counters = {
       evictions: term.counters.evictions + execution.evicted,
+      urgentEvictions: term.counters.urgentEvictions + execution.urgentEvicted,
       dryRunEvictions: term.counters.dryRunEvictions + execution.dryRun,
       evictionsBlocked: term.counters.evictionsBlocked + execution.blocked.length,
     };
@@ -237,6 +238,7 @@ export class RebalanceController implements Runnable {
       load: plan.status.load,
       imbalance: plan.status.imbalance,
       planned: plan.evictions.length,
+      urgent: plan.evictions.filter((e) => e.mode === 'Urgent').length,
       evicted: execution.evicted,
       dryRun: execution.dryRun,
       blocked: execution.blocked.length,

@@ -44,6 +44,8 @@ export interface Execution {
   /** Moves performed (Enforce, eviction accepted). */
   moves: MoveRecord[];
   evicted: number;
+  /** Of `evicted`, the urgent moves (off nodes over a ceiling). */
+  urgentEvicted: number;
   dryRun: number;
   /** Evictions a PodDisruptionBudget refused, with the actuator's message. */
   blocked: Array<{ pod: string; node: string; message: string }>;
@@ -60,6 +62,7 @@ export class MoveExecutor {
       actions: [],
       moves: [],
       evicted: 0,
+      urgentEvicted: 0,
       dryRun: 0,
       blocked: [],
       denied: 0,
@@ -89,7 +92,8 @@ export class MoveExecutor {
     if (ctx.mode === 'Enforce' && !(await this.stamp([e.from, e.expectedTo], ctx, out))) return false;
     const result = await this.actuator.evict(
       {
-        source: 'rebalance',
+        // Urgent moves have their own safety budgets (default-budgets.ts) and metric series.
+        source: e.mode === 'Urgent' ? 'rebalance-urgent' : 'rebalance',
         pool: ctx.pool,
         reason: e.reason,
         mode: ctx.mode,
@@ -103,6 +107,7 @@ export class MoveExecutor {
         out.moves.push(record);
         out.actions.push(moveToPoolAction(record, e.reason));
         out.evicted++;
+        if (e.mode === 'Urgent') out.urgentEvicted++;
         return false;
       }
       case 'DryRun':

@@ -26,7 +26,12 @@ describe('startTerm: a new leader starts from what the API server holds', () => 
     );
     expect(term.history.map((m) => m.pod)).toEqual(['a/recent']);
     expect(term.history[0]?.workload).toBe('ReplicaSet/a/w');
-    expect(term.counters).toEqual({ evictions: 7, dryRunEvictions: 0, evictionsBlocked: 2 });
+    expect(term.counters).toEqual({
+      evictions: 7,
+      urgentEvictions: 0,
+      dryRunEvictions: 0,
+      evictionsBlocked: 2,
+    });
     expect(term.heat.size).toBe(0);
   });
 

@@ -24,6 +24,8 @@ const OWNED_CONDITIONS: readonly string[] = [
 /** Running totals rebalancing keeps in `status.counters`. */
 export interface RebalanceCounters {
   evictions: number;
+  /** Of evictions, the urgent ones (off nodes over a ceiling). */
+  urgentEvictions: number;
   dryRunEvictions: number;
   evictionsBlocked: number;
 }
@@ -73,6 +75,7 @@ export class RebalanceStatusWriter {
 export function storedCounters(status: ResourcePoolStatus | undefined): RebalanceCounters {
   return {
     evictions: status?.counters?.evictions ?? 0,
+    urgentEvictions: status?.counters?.urgentEvictions ?? 0,
     dryRunEvictions: status?.counters?.dryRunEvictions ?? 0,
     evictionsBlocked: status?.counters?.evictionsBlocked ?? 0,
   };
@@ -83,7 +86,7 @@ function ownedPart(status: ResourcePoolStatus | undefined): OwnedStatus {
     OWNED_CONDITIONS.includes(c.type),
   );
   const counters: Partial<RebalanceCounters> = {};
-  for (const key of ['evictions', 'dryRunEvictions', 'evictionsBlocked'] as const) {
+  for (const key of ['evictions', 'urgentEvictions', 'dryRunEvictions', 'evictionsBlocked'] as const) {
     const value = status?.counters?.[key];
     if (value !== undefined) counters[key] = value;
   }
