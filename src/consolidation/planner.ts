@@ -95,7 +95,12 @@ function start(input: ConsolidationInput, packing: PackingReport): Planning {
     base,
     snapshot,
     budgets: new EvictionBudgets(
-      { maxEvictionsPerCycle: perCycle, maxEvictionsPerNode: perCycle, maxEvictionsPerNamespace: perCycle },
+      {
+        maxEvictionsPerCycle: perCycle,
+        maxEvictionsPerNode: perCycle,
+        maxEvictionsPerNamespace: perCycle,
+        maxUrgentEvictionsPerCycle: 0, // consolidation never moves urgently
+      },
       input.facts,
     ),
     fit: {
@@ -233,6 +238,8 @@ function evictionRequest(p: Planning, move: PlannedMove, from: string, budgets: 
   const workload = p.input.facts.workloadOf?.(pod);
   return {
     kind: 'Evict',
+    // Not a ceiling breach: consolidation drains are never urgent (actuator source `rebalance`).
+    mode: 'Balance',
     pod: pod.key,
     namespace: pod.namespace,
     name: pod.name,
