@@ -36,6 +36,7 @@ import type {
   NodeChange,
   NodeRequest,
   PodRef,
+  ScaleRequest,
 } from './types.js';
 
 /** Where the actuator records Events (the EventRecorder fits). */
@@ -108,6 +109,33 @@ export class Actuator {
     const target: KubernetesObject = { apiVersion: 'v1', kind: 'Node', metadata: { name: request.node } };
     const label = request.label ?? kinds.join('');
     return this.run(request, kinds, label, target, what, entries, signal, (s) => this.writeNode(request, s));
+  }
+
+  /** Sets the replicas of a scale subresource (merge patch of spec.replicas). */
+  scale(request: ScaleRequest, signal?: AbortSignal): Promise<ActionResult> {
+    const t = request.target;
+    const object = `${t.kind} ${t.namespace}/${t.name}`;
+    const what: Phrase = {
+      todo: `scale ${object} from ${request.from} to ${request.replicas} replicas`,
+      done: `scaled ${object} from ${request.from} to ${request.replicas} replicas`,
+    };
+    const target: KubernetesObject = {
+      apiVersion: t.group === '' ? t.version : `${t.group}/${t.version}`,
+      kind: t.kind,
+      metadata: { name: t.name, namespace: t.namespace },
+    };
+    const entries = [entry(request, 'Scale', undefined)];
+    return this.run(request, ['Scale'], 'Scale', target, what, entries, signal, async (s) => {
+      const scale = this.options.client.scale;
+      if (!scale) return { outcome: 'Failed', detail: 'this client cannot scale' };
+      try {
+        await scale(t, request.replicas, s);
+        return { outcome: 'Done', detail: '' };
+      } catch (error) {
+        if (isNotFound(error)) return { outcome: 'Gone', detail: `${object} does not exist` };
+        return { outcome: 'Failed', detail: apiMessage(error) };
+      }
+    });
   }
 
   cordon(context: ActionContext, node: string, signal?: AbortSignal): Promise<ActionResult> {

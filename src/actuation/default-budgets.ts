@@ -93,6 +93,33 @@ export const DEFAULT_BUDGET_RULES: readonly BudgetRule[] = [
     limit: 55,
     windowMs: MINUTE,
   },
+  // Consolidation drains whole nodes: a node's pods may all go within minutes, but only a few nodes at once.
+  {
+    name: 'consolidation-pod-disruptions-per-pool',
+    scope: 'pool',
+    sources: ['consolidation'],
+    actions: POD_DISRUPTIONS,
+    limit: 60,
+    windowMs: MINUTE,
+  },
+  {
+    name: 'consolidation-drains-per-pool',
+    scope: 'pool',
+    sources: ['consolidation'],
+    actions: ['Taint'],
+    limit: 10,
+    windowMs: 10 * MINUTE,
+  },
+  // A scale target changes node counts: at most a handful of changes per pool per ten minutes, whatever the
+  // pool's own cooldown says.
+  {
+    name: 'scale-changes-per-pool',
+    scope: 'pool',
+    sources: ['scale'],
+    actions: ['Scale'],
+    limit: 5,
+    windowMs: 10 * MINUTE,
+  },
   {
     name: 'rebalance-taints-per-pool',
     scope: 'pool',

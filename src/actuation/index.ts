@@ -28,4 +28,6 @@ export type {
   NodeChange,
   NodeRequest,
   PodRef,
+  ScaleRef,
+  ScaleRequest,
 } from './types.js';

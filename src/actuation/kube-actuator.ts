@@ -1,4 +1,4 @@
-import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../observability/logger.js';
 import { ActionMetrics } from './action-metrics.js';
@@ -15,7 +15,11 @@ export function createKubeActuator(
   options: { events: EventSink; logger: Logger; registry: Registry; budgets?: readonly BudgetRule[] },
 ): Actuator {
   return new Actuator({
-    client: kubeActuationClient(kubeConfig.makeApiClient(CoreV1Api)),
+    client: kubeActuationClient(
+      kubeConfig.makeApiClient(CoreV1Api),
+      'fulcrum',
+      kubeConfig.makeApiClient(CustomObjectsApi),
+    ),
     events: options.events,
     logger: options.logger,
     metrics: new ActionMetrics(options.registry),

@@ -6,12 +6,13 @@ import {
   PatchStrategy,
   setHeaderOptions,
   type CoreV1Api,
+  type CustomObjectsApi,
   type V1DeleteOptions,
   type V1Node,
 } from '@kubernetes/client-node';
 import { requestOptions } from '../kube/request-options.js';
 import type { JsonPatchOperation } from './node-patch.js';
-import type { PodRef } from './types.js';
+import type { PodRef, ScaleRef } from './types.js';
 
 export interface ActuationClient {
   /** POST pods/eviction (policy/v1) with a uid precondition. */
@@ -21,11 +22,27 @@ export interface ActuationClient {
   readNode(name: string, signal: AbortSignal): Promise<V1Node>;
   /** Applies a JSON patch (application/json-patch+json) and returns the node as written. */
   patchNode(name: string, patch: readonly JsonPatchOperation[], signal: AbortSignal): Promise<V1Node>;
+  /** Merge-patches spec.replicas of the target's scale subresource (absent: scaling is not supported). */
+  scale?(target: ScaleRef, replicas: number, signal: AbortSignal): Promise<void>;
 }
 
 /** The real client. `fieldManager` names Fulcrum in the node's managedFields. */
-export function kubeActuationClient(core: CoreV1Api, fieldManager = 'fulcrum'): ActuationClient {
+export function kubeActuationClient(
+  core: CoreV1Api,
+  fieldManager = 'fulcrum',
+  customObjects?: CustomObjectsApi,
+): ActuationClient {
   return {
+    ...(customObjects
+      ? {
+          scale: async (target: ScaleRef, replicas: number, signal: AbortSignal) => {
+            await customObjects.patchNamespacedCustomObjectScale(
+              { ...target, body: { spec: { replicas } }, fieldManager },
+              setHeaderOptions('Content-Type', PatchStrategy.MergePatch, requestOptions(signal)),
+            );
+          },
+        }
+      : {}),
     evict: async (pod, signal) => {
       await core.createNamespacedPodEviction(
         {

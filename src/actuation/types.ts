@@ -10,13 +10,15 @@ import type { Taint } from '../model/node-info.js';
  * `rebalance` for balance moves and as `rebalance-urgent` for moves off nodes over a ceiling, so the two
  * have their own safety budgets (default-budgets.ts) and their own metric series.
  */
-export type ActionSource = 'failover' | 'preemption' | 'rebalance' | 'rebalance-urgent';
+export type ActionSource = 'failover' | 'preemption' | 'rebalance' | 'rebalance-urgent'
+  | 'consolidation'
+  | 'scale';
 
 /** Enforce performs the action; DryRun performs nothing and reports what it would have done. */
 export type ActuationMode = 'Enforce' | 'DryRun';
 
 export type ActionKind =
-  'Evict' | 'DeletePod' | 'Cordon' | 'Uncordon' | 'Taint' | 'Untaint' | 'Annotate' | 'Unannotate';
+  'Evict' | 'DeletePod' | 'Cordon' | 'Uncordon' | 'Taint' | 'Untaint' | 'Annotate' | 'Unannotate' | 'Scale';
 
 /**
  * How an action ended. What the caller should do about each:
@@ -63,6 +65,25 @@ export interface EvictRequest extends ActionContext {
 export interface DeletePodRequest extends ActionContext {
   pod: PodRef;
   force?: boolean;
+}
+
+/** An object serving the scale subresource, with its resource (plural) resolved by discovery. */
+export interface ScaleRef {
+  group: string;
+  version: string;
+  /** The resource, e.g. machinedeployments. */
+  plural: string;
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+/** Set the replicas of a scale subresource (a Cluster API MachineDeployment, a Deployment, ...). */
+export interface ScaleRequest extends ActionContext {
+  target: ScaleRef;
+  /** Replicas as last read, for the log line and Event. */
+  from: number;
+  replicas: number;
 }
 
 /** One change to a node. */

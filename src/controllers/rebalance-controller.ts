@@ -47,6 +47,8 @@ import { startTerm, type PoolTerm } from './rebalance/pool-term.js';
 import { PoolUsage, type PoolUsageSettings } from './rebalance/pool-usage.js';
 import { RebalanceMetrics } from './rebalance/rebalance-metrics.js';
 import { RebalanceStatusWriter } from './rebalance/rebalance-status-writer.js';
+import { ConsolidationStep } from './consolidation/consolidation-step.js';
+import { drainsOf } from '../consolidation/index.js';
 
 /** Longest sleep between looks at the pools, so a new pool or a changed interval is seen soon. */
 const MAX_IDLE_MS = 1_000;
@@ -67,9 +69,11 @@ export class RebalanceController implements Runnable {
   private readonly executor: MoveExecutor;
   private readonly statusWriter: RebalanceStatusWriter;
   private readonly metrics: RebalanceMetrics | undefined;
+  private readonly consolidation: ConsolidationStep;
 
   constructor(private readonly deps: RebalanceControllerDeps) {
     this.clock = deps.clock ?? realClock;
+    this.consolidation = new ConsolidationStep({ ...deps, clock: this.clock });
     this.executor = new MoveExecutor(deps.actuator);
     this.statusWriter = new RebalanceStatusWriter(deps.customObjects);
     this.metrics = deps.metrics ? new RebalanceMetrics(deps.metrics.registry) : undefined;
@@ -140,6 +144,17 @@ export class RebalanceController implements Runnable {
       signal,
     );
     if (wrote) this.deps.controllerMetrics?.statusWritten('ResourcePool/rebalance');
+
+    // Consolidation goes after balance, and starts no new drain in an interval where balance moved pods.
+    const moved = plan.evictions.length;
+    await this.consolidation.run({
+      pool,
+      object,
+      members,
+      now,
+      ...(moved > 0 ? { hold: `rebalancing planned ${moved} move(s) this interval` } : {}),
+      signal,
+    });
   }
 
   /** The pure part: usage, facts, then planRebalance. */
@@ -171,6 +186,8 @@ export class RebalanceController implements Runnable {
       ...(object.metadata?.generation !== undefined ? { generation: object.metadata.generation } : {}),
       now,
       ...(usage ? { usage: usage.nodes.usage, podUsage: usage.pods, metrics: usage.nodes } : {}),
+      // Nodes consolidation drains take no pods and leave the mean: they are on their way out.
+      failedNodes: new Set(drainsOf(this.memberInfos(members), now).keys()),
       heat: term.heat,
       history: term.history,
       facts: rebalanceFacts({ informers, policies, model, pools: () => this.deps.pools.validPools() }),
@@ -312,7 +329,8 @@ export function createRebalancing(deps: RebalancingDeps): [MetricsLoop, Rebalanc
     const wanted = new Map<string, PoolUsageSettings>();
     for (const pool of deps.pools.validPools().values()) {
       const r = pool.spec.rebalancing;
-      if (r.mode === 'Off' || pool.spec.allocation.basis === 'Requests') continue;
+      const consolidating = pool.spec.optimization.consolidation.mode !== 'Off';
+      if ((r.mode === 'Off' && !consolidating) || pool.spec.allocation.basis === 'Requests') continue;
       wanted.set(pool.metadata.name, {
         windowMs: parseDuration(r.metricsWindow),
         intervalMs: parseDuration(r.interval),
