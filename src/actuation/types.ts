@@ -10,9 +10,8 @@ import type { Taint } from '../model/node-info.js';
  * `rebalance` for balance moves and as `rebalance-urgent` for moves off nodes over a ceiling, so the two
  * have their own safety budgets (default-budgets.ts) and their own metric series.
  */
-export type ActionSource = 'failover' | 'preemption' | 'rebalance' | 'rebalance-urgent'
-  | 'consolidation'
-  | 'scale';
+export type ActionSource =
+  'failover' | 'preemption' | 'rebalance' | 'rebalance-urgent' | 'consolidation' | 'scale';
 
 /** Enforce performs the action; DryRun performs nothing and reports what it would have done. */
 export type ActuationMode = 'Enforce' | 'DryRun';
