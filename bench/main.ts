@@ -10,6 +10,7 @@ import { runFailoverE2e } from './failover-e2e.js';
 import { runFailoverPlan } from './failover-plan.js';
 import { runPlacement } from './placement.js';
 import { runRebalance } from './rebalance.js';
+import { runScale } from './scale.js';
 import { runSchedulerVsKube } from './scheduler-vs-kube.js';
 import type { BenchResult } from './stats.js';
 
@@ -20,6 +21,7 @@ const SUITES: Record<string, (args: BenchArgs) => BenchResult | Promise<BenchRes
   'failover-e2e': runFailoverE2e,
   rebalance: runRebalance,
   'scheduler-vs-kube': runSchedulerVsKube,
+  scale: runScale,
 };
 
 async function main(argv: readonly string[]): Promise<number> {
