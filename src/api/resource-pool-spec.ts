@@ -9,7 +9,6 @@ import { EvictionSchema } from './resource-pool-eviction.js';
 import { FailoverSchema } from './resource-pool-failover.js';
 import { ConsolidationSchema } from './resource-pool-consolidation.js';
 import { RebalancingSchema } from './resource-pool-rebalancing.js';
-import { ScaleTargetSchema } from './resource-pool-scale-target.js';
 import { withRules } from './validation-rule.js';
 import { MAX_PRIORITY, MIN_PRIORITY } from './workload-policy.js';
 
@@ -116,11 +115,10 @@ export const OptimizationSchema = z
       .default(false)
       .describe('Whether to publish node-count recommendations for the pool in status (default false).'),
     consolidation: ConsolidationSchema.prefault({}),
-    scaleTarget: ScaleTargetSchema.optional(),
   })
   .describe(
-    'Forecasting, recommendations, consolidation and a scale target. Forecasts and recommendations never move ' +
-      'pods by themselves; consolidation and the scale target act only when their mode is not Off.',
+    'Forecasting, recommendations and consolidation. Forecasts and recommendations never move pods by ' +
+      'themselves; consolidation acts only when its mode is not Off.',
   );
 
 export const NamespacePriorityLimitSchema = z.object({

@@ -50,19 +50,3 @@ export const ConsolidationStatusSchema = z
     time: timestamp.optional().describe('When consolidation last planned.'),
   })
   .describe('Consolidation (spec.optimization.consolidation) and the packing of the pool.');
-
-export const ScaleTargetStatusSchema = z
-  .object({
-    target: z.string().max(512).optional().describe('The target, as Kind namespace/name.'),
-    replicas: z.int().min(0).optional().describe('Replicas the target had when last read.'),
-    desiredReplicas: z
-      .int()
-      .min(0)
-      .optional()
-      .describe('Replicas the recommendation asks for, within minReplicas..maxReplicas.'),
-    lastScaleTime: timestamp
-      .optional()
-      .describe('When Fulcrum last changed (in DryRun: would have changed) the replicas.'),
-    message: z.string().max(1024).optional().describe('What was done or why not, in words.'),
-  })
-  .describe('The scale target (spec.optimization.scaleTarget).');

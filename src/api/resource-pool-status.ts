@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { conditions, timestamp } from './common.js';
-import { ConsolidationStatusSchema, ScaleTargetStatusSchema } from './resource-pool-status-consolidation.js';
+import { ConsolidationStatusSchema } from './resource-pool-status-consolidation.js';
 
 /** Condition types a ResourcePool reports. */
 export const ResourcePoolConditionType = {
@@ -170,7 +170,6 @@ export const ResourcePoolStatusSchema = z
     failover: PoolFailoverStatusSchema.optional(),
     recommendation: PoolRecommendationSchema.optional(),
     consolidation: ConsolidationStatusSchema.optional(),
-    scaleTarget: ScaleTargetStatusSchema.optional(),
   })
   .describe('State of the pool as observed by the operator.');
 
@@ -179,5 +178,4 @@ export type PoolAction = z.output<typeof PoolActionSchema>;
 export type PoolCounters = z.output<typeof PoolCountersSchema>;
 export type FailoverRecord = z.output<typeof FailoverRecordSchema>;
 export type ConsolidationStatus = z.output<typeof ConsolidationStatusSchema>;
-export type ScaleTargetStatus = z.output<typeof ScaleTargetStatusSchema>;
 export type ResourcePoolStatus = z.output<typeof ResourcePoolStatusSchema>;

@@ -58,7 +58,6 @@ describe('parseResourcePool', () => {
       minNodes: 1,
       drainTimeout: '10m',
     });
-    expect(spec.optimization.scaleTarget).toBeUndefined();
     expect(spec.priorityLimits).toEqual({ defaultMaxPriority: 0 });
     expect(spec.eviction).toEqual({
       evictSystemCriticalPods: false,

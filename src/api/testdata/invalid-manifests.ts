@@ -63,41 +63,6 @@ export const invalidManifests: InvalidManifestCase[] = [
     wantField: 'spec.optimization.consolidation.drainTimeout',
   },
   {
-    scenario: 'scale target without maxReplicas',
-    kind: R,
-    spec: pool({
-      optimization: { scaleTarget: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'a', name: 'b' } },
-    }),
-    wantField: 'spec.optimization.scaleTarget.maxReplicas',
-  },
-  {
-    scenario: 'scale target minReplicas over maxReplicas',
-    kind: R,
-    spec: pool({
-      optimization: {
-        scaleTarget: {
-          apiVersion: 'cluster.x-k8s.io/v1beta1',
-          kind: 'MachineDeployment',
-          namespace: 'capi',
-          name: 'md-0',
-          minReplicas: 5,
-          maxReplicas: 3,
-        },
-      },
-    }),
-    wantField: 'spec.optimization.scaleTarget.minReplicas',
-  },
-  {
-    scenario: 'scale target apiVersion without a version',
-    kind: R,
-    spec: pool({
-      optimization: {
-        scaleTarget: { apiVersion: 'apps', kind: 'Deployment', namespace: 'a', name: 'b', maxReplicas: 3 },
-      },
-    }),
-    wantField: 'spec.optimization.scaleTarget.apiVersion',
-  },
-  {
     scenario: 'unknown allocation strategy',
     kind: R,
     spec: pool({ allocation: { strategy: 'Random' } }),

@@ -1,5 +1,5 @@
 /**
- * Writes status.consolidation (and status.scaleTarget, for the scale step) by server-side apply under the
+ * Writes status.consolidation by server-side apply under the
  * field manager `fulcrum-consolidator`, beside the pool, failover and balancer managers' fields, only when
  * it differs from what is stored (a quiet interval writes nothing).
  */
@@ -12,7 +12,6 @@ import {
   VERSION,
   type ConsolidationStatus,
   type ResourcePoolStatus,
-  type ScaleTargetStatus,
 } from '../../api/index.js';
 import type { CustomObject } from '../../kube/informers.js';
 import { StatusWriter } from '../../kube/status-writer.js';
@@ -21,7 +20,6 @@ export const CONSOLIDATOR_FIELD_MANAGER = 'fulcrum-consolidator';
 
 interface OwnedStatus {
   consolidation?: ConsolidationStatus;
-  scaleTarget?: ScaleTargetStatus;
 }
 
 export class ConsolidationStatusWriter {
@@ -34,20 +32,16 @@ export class ConsolidationStatusWriter {
   /** Applies the parts given (a part left undefined is kept as stored); returns whether it wrote. */
   async write(
     pool: CustomObject,
-    parts: { consolidation?: ConsolidationStatus; scaleTarget?: ScaleTargetStatus },
+    parts: { consolidation?: ConsolidationStatus },
     signal: AbortSignal,
   ): Promise<boolean> {
     const stored = pool.status as ResourcePoolStatus | undefined;
     const current: OwnedStatus = {
       ...(stored?.consolidation ? { consolidation: stored.consolidation } : {}),
-      ...(stored?.scaleTarget ? { scaleTarget: stored.scaleTarget } : {}),
     };
     const desired: OwnedStatus = {
       ...((parts.consolidation ?? current.consolidation)
         ? { consolidation: parts.consolidation ?? current.consolidation }
-        : {}),
-      ...((parts.scaleTarget ?? current.scaleTarget)
-        ? { scaleTarget: parts.scaleTarget ?? current.scaleTarget }
         : {}),
     };
     // `time` says when the rest last changed: an interval that changes nothing else writes nothing.
