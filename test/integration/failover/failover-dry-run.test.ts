@@ -65,7 +65,9 @@ test('DryRun reports the fence and the deletions it would make, and does neither
         const s = await scenario.poolStatus();
         return condition(s, 'FailoverActive')?.reason === 'DryRun' ? s : undefined;
       },
-      20_000,
+      // Failed needs two channels: the probe and the Lease, which is seen missed 13 s after its last renewal,
+      // or only once a renewal has been seen since the operator started (else Ready=Unknown, after ~50 s).
+      90_000,
     );
     expect(condition(status, 'FailoverActive')?.message).toContain(victim);
     const fenceEvents = await eventually(
@@ -101,4 +103,4 @@ test('DryRun reports the fence and the deletions it would make, and does neither
   } finally {
     await scenario.revive(victim);
   }
-});
+}, 180_000);
