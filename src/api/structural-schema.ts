@@ -49,7 +49,8 @@ const KEYWORD_ORDER = [
   'items',
   'x-kubernetes-validations',
 ];
-const ALLOWED_KEYWORDS = new Set(KEYWORD_ORDER);
+/** Every keyword a structural schema written by this generator may hold. */
+export const ALLOWED_KEYWORDS: ReadonlySet<string> = new Set(KEYWORD_ORDER);
 /** Keywords that carry no meaning for the API server and are dropped silently. */
 const DROPPED_KEYWORDS = new Set(['$schema', '$defs', 'definitions', 'id', '$id', 'uniqueItems', 'title']);
 

@@ -9,40 +9,10 @@
  * Pure. Only the keywords the CRD generator can emit (structural-schema.ts KEYWORD_ORDER) are understood; any
  * other keyword throws, so a generator change cannot be silently ignored here.
  */
-import type { SchemaNode } from '../api/structural-schema.js';
+import { ALLOWED_KEYWORDS, type SchemaNode } from '../api/structural-schema.js';
 import { childPath, itemPath, keyPath, type FieldError } from './field-error.js';
 
-const UNDERSTOOD = new Set([
-  'description',
-  'type',
-  'format',
-  'x-kubernetes-int-or-string',
-  'anyOf',
-  'x-kubernetes-preserve-unknown-fields',
-  'x-kubernetes-embedded-resource',
-  'enum',
-  'default',
-  'minimum',
-  'exclusiveMinimum',
-  'maximum',
-  'exclusiveMaximum',
-  'multipleOf',
-  'minLength',
-  'maxLength',
-  'pattern',
-  'minItems',
-  'maxItems',
-  'minProperties',
-  'maxProperties',
-  'x-kubernetes-list-type',
-  'x-kubernetes-list-map-keys',
-  'x-kubernetes-map-type',
-  'properties',
-  'required',
-  'additionalProperties',
-  'items',
-  'x-kubernetes-validations',
-]);
+const UNDERSTOOD = ALLOWED_KEYWORDS;
 
 type Json = unknown;
 
