@@ -1,5 +1,5 @@
 /**
- * One field manager's part of a ResourcePool's status (failover's, rebalancing's), written by server-side
+ * One field manager's part of a ResourcePool's status (failover's, rebalancing's, consolidation's), written by server-side
  * apply only when that part (as the caller reads it back from the stored status) differs from what it would
  * write. Conditions are compared by type, whatever order the server keeps them in.
  */
@@ -16,14 +16,18 @@ export class PoolStatusPartWriter {
     this.writer = new StatusWriter(api, { fieldManager });
   }
 
-  /** Applies `desired` to pool `name` unless `current` (its part as stored) equals it; returns whether it wrote. */
-  async applyIfChanged<P extends { conditions: Condition[] }>(
+  /**
+   * Applies `desired` to pool `name` unless `current` (its part as stored) equals it; returns whether it wrote.
+   * `comparable` leaves out what must not cause a write by itself (e.g. a timestamp of the last plan).
+   */
+  async applyIfChanged<P extends { conditions?: Condition[] }>(
     name: string,
     desired: P,
     current: P,
     signal: AbortSignal,
+    comparable: (part: P) => P = (part) => part,
   ): Promise<boolean> {
-    if (isDeepStrictEqual(normalize(desired), normalize(current))) return false;
+    if (isDeepStrictEqual(normalize(comparable(desired)), normalize(comparable(current)))) return false;
     const ref = {
       group: GROUP,
       version: VERSION,
@@ -37,8 +41,8 @@ export class PoolStatusPartWriter {
 }
 
 /** JSON round trip (drops undefined) and conditions by type, as the server may store them in any order. */
-function normalize<P extends { conditions: Condition[] }>(part: P): unknown {
+function normalize<P extends { conditions?: Condition[] }>(part: P): unknown {
   const plain = JSON.parse(JSON.stringify(part)) as P;
-  plain.conditions.sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
+  plain.conditions?.sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
   return plain;
 }

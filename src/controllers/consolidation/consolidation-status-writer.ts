@@ -3,30 +3,24 @@
  * field manager `fulcrum-consolidator`, beside the pool, failover and balancer managers' fields, only when
  * it differs from what is stored (a quiet interval writes nothing).
  */
-import { isDeepStrictEqual } from 'node:util';
 import type { CustomObjectsApi } from '@kubernetes/client-node';
-import {
-  GROUP,
-  RESOURCE_POOL_KIND,
-  RESOURCE_POOL_PLURAL,
-  VERSION,
-  type ConsolidationStatus,
-  type ResourcePoolStatus,
-} from '../../api/index.js';
+import type { ConsolidationStatus, ResourcePoolStatus } from '../../api/index.js';
 import type { CustomObject } from '../../kube/informers.js';
-import { StatusWriter } from '../../kube/status-writer.js';
+import { PoolStatusPartWriter } from '../pool-status-part.js';
 
 export const CONSOLIDATOR_FIELD_MANAGER = 'fulcrum-consolidator';
 
+/** Consolidation's part of the status: it writes no conditions. */
 interface OwnedStatus {
   consolidation?: ConsolidationStatus;
+  conditions?: never;
 }
 
 export class ConsolidationStatusWriter {
-  private readonly writer: StatusWriter;
+  private readonly writer: PoolStatusPartWriter;
 
   constructor(api: CustomObjectsApi) {
-    this.writer = new StatusWriter(api, { fieldManager: CONSOLIDATOR_FIELD_MANAGER });
+    this.writer = new PoolStatusPartWriter(api, CONSOLIDATOR_FIELD_MANAGER);
   }
 
   /** Applies the parts given (a part left undefined is kept as stored); returns whether it wrote. */
@@ -36,32 +30,16 @@ export class ConsolidationStatusWriter {
     signal: AbortSignal,
   ): Promise<boolean> {
     const stored = pool.status as ResourcePoolStatus | undefined;
-    const current: OwnedStatus = {
-      ...(stored?.consolidation ? { consolidation: stored.consolidation } : {}),
-    };
-    const desired: OwnedStatus = {
-      ...((parts.consolidation ?? current.consolidation)
-        ? { consolidation: parts.consolidation ?? current.consolidation }
-        : {}),
-    };
+    const current: OwnedStatus = stored?.consolidation ? { consolidation: stored.consolidation } : {};
+    const consolidation = parts.consolidation ?? current.consolidation;
+    const desired: OwnedStatus = consolidation ? { consolidation } : {};
     // `time` says when the rest last changed: an interval that changes nothing else writes nothing.
-    if (isDeepStrictEqual(plain(desired, true), plain(current, true))) return false;
-    const name = pool.metadata?.name ?? '';
-    const ref = {
-      group: GROUP,
-      version: VERSION,
-      plural: RESOURCE_POOL_PLURAL,
-      kind: RESOURCE_POOL_KIND,
-      name,
-    };
-    await this.writer.apply(ref, desired, signal);
-    return true;
+    return this.writer.applyIfChanged(pool.metadata?.name ?? '', desired, current, signal, withoutTime);
   }
 }
 
-/** JSON round trip (drops undefined fields, as the stored status has none), without the times. */
-function plain(value: OwnedStatus, withoutTimes: boolean): unknown {
-  const copy = JSON.parse(JSON.stringify(value)) as OwnedStatus;
-  if (withoutTimes && copy.consolidation) delete copy.consolidation.time;
-  return copy;
+function withoutTime(part: OwnedStatus): OwnedStatus {
+  if (!part.consolidation) return part;
+  const { time: _time, ...rest } = part.consolidation;
+  return { consolidation: rest };
 }
