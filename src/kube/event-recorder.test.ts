@@ -92,4 +92,22 @@ describe('EventRecorder', () => {
     await recorder.flush();
     expect(calls.map((c) => `${c.op}:${c.count}`)).toEqual(['create:1', 'create:2']);
   });
+  test('flush waits for repeats recorded while a write was in flight', async () => {
+    const clock = new FakeClock();
+    const { api, calls } = fakeApi();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const create = api.createNamespacedEvent.bind(api);
+    api.createNamespacedEvent = (async (args: Parameters<typeof create>[0]) => {
+      await gate;
+      return create(args);
+    }) as typeof api.createNamespacedEvent;
+    const recorder = new EventRecorder(api, { clock, minWriteIntervalMs: 200 });
+    recorder.record(pod, 'Warning', 'HotLoop', 'again'); // starts the create, which hangs on the gate
+    for (let i = 0; i < 39; i++) recorder.record(pod, 'Warning', 'HotLoop', 'again');
+    const flushed = recorder.flush();
+    release();
+    await flushed;
+    expect(calls.at(-1)).toMatchObject({ op: 'patch', count: 40 });
+  });
 });

@@ -100,16 +100,24 @@ export class EventRecorder {
     this.schedule(entry);
   }
 
-  /** Writes every batched repeat now and waits for all writes to finish. */
+  /**
+   * Writes every batched repeat now and waits until nothing is left unwritten. Loops because a write that
+   * was already in flight may finish with newer repeats still to write (it then schedules another).
+   */
   async flush(): Promise<void> {
-    for (const entry of this.entries.values()) {
-      if (entry.timer) {
-        this.clock.clearTimeout(entry.timer);
-        entry.timer = undefined;
+    for (;;) {
+      const inFlight: Promise<void>[] = [];
+      for (const entry of this.entries.values()) {
+        if (entry.timer) {
+          this.clock.clearTimeout(entry.timer);
+          entry.timer = undefined;
+        }
         this.startWrite(entry);
+        if (entry.writing) inFlight.push(entry.writing);
       }
+      if (inFlight.length === 0) return;
+      await Promise.all(inFlight);
     }
-    await Promise.all([...this.entries.values()].map((e) => e.writing));
   }
 
   /** Flushes, then ignores further `record` calls. */
