@@ -91,6 +91,8 @@ export async function runCommand(args: string[]): Promise<number> {
       ? {
           failover: {
             allowedProbeAddress: allowCidrs(values['probe-allow-cidrs'].split(',').map((c) => c.trim())),
+            // Both installs set $NODE_NAME from spec.nodeName: the operator never fails over its own node.
+            ...(process.env.NODE_NAME ? { ownNode: process.env.NODE_NAME } : {}),
           },
         }
       : {}),

@@ -64,6 +64,8 @@ export interface FailoverControllerDeps extends ControllerDeps {
   allowedProbeAddress?: AddressGuard;
   /** Probes in flight at once, per pool (default 256). */
   probeConcurrency?: number;
+  /** The node this operator runs on ($NODE_NAME): never failed over (see planPool). */
+  ownNode?: string;
 }
 
 /** Everything that lives for one leadership term. */
@@ -211,6 +213,7 @@ export class FailoverController implements Runnable {
       },
       detector: detectorConfig(failover.probe),
       probesUsable: probesUsable(probes),
+      ...(this.deps.ownNode !== undefined ? { ownNode: this.deps.ownNode } : {}),
     });
     this.metrics?.decision.observe({ pool: poolName }, (performance.now() - started) / 1000);
     this.reportVerdict(term, object, plan.verdict);

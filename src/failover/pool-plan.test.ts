@@ -85,6 +85,13 @@ describe('planPool', () => {
     expect(only?.step === 'Reschedule' && only.deletions.map((d) => d.pod)).toEqual(['default/n2-a']);
   });
 
+  test("the operator's own node is never failed over, fenced or not; the other failed node still is", () => {
+    for (const fencedNodes of [[], ['n2']]) {
+      const plan = planPool({ ...poolInput({ n2: 'Failed', n5: 'Failed' }, { fencedNodes }), ownNode: 'n2' });
+      expect(plan.failover.map((p) => p.node)).toEqual(['n5']);
+    }
+  });
+
   test('a suspected partition plans no failover at all', () => {
     const plan = planPool(
       poolInput(

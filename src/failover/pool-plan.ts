@@ -4,8 +4,8 @@
  * controller calls once per reconcile; the actuator then applies the actions (DryRun, budgets, Events).
  *
  * Guarantees: with `PartitionSuspected`, no failover plan at all (unfencing a recovered node is still
- * planned: its own probes vouch for it); with mode Off, no plan of any kind; otherwise those of planFailover and
- * planUnfence. O(members + pods on the failed nodes).
+ * planned: its own probes vouch for it); with mode Off, no plan of any kind; the operator's own node is never
+ * failed over; otherwise those of planFailover and planUnfence. O(members + pods on the failed nodes).
  */
 import type { EnforcementMode, IntOrPercent } from '../api/index.js';
 import type { NodeInfo } from '../model/node-info.js';
@@ -42,6 +42,11 @@ export interface PoolPlanInput extends Pick<
    * fails over no node at all, and says so in ProbesHealthy. Default true.
    */
   probesUsable?: boolean;
+  /**
+   * The node the operator itself runs on ($NODE_NAME), if known: it is never failed over. An operator that
+   * can still reconcile is evidence its node is up, and fencing it would take the operator down mid-plan.
+   */
+  ownNode?: string;
 }
 
 export interface PoolPlan {
@@ -57,7 +62,7 @@ export function planPool(input: PoolPlanInput): PoolPlan {
   const verdict = partitionGuard(input);
   if (input.mode === 'Off') return { verdict, failover: [], unfence: [] };
   const failover: FailoverPlan[] = [];
-  const act = input.probesUsable === false ? [] : verdict.act;
+  const act = input.probesUsable === false ? [] : verdict.act.filter((name) => name !== input.ownNode);
   for (const name of act) {
     const node = input.nodeInfo(name);
     const health = input.health.get(name);
