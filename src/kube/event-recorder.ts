@@ -120,10 +120,10 @@ export class EventRecorder {
     }
   }
 
-  /** Flushes, then ignores further `record` calls. */
+  /** Ignores further `record` calls, then flushes (so the flush loop has an end even if callers keep recording). */
   async close(): Promise<void> {
-    await this.flush();
     this.closed = true;
+    await this.flush();
   }
 
   private newEntry(
