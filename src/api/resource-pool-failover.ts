@@ -32,7 +32,9 @@ export const ProbeSchema = withRules(
       .describe(
         'Node annotation holding the address to probe (an IP, optionally with :port), for nodes whose ' +
           'InternalIP is not reachable from the operator. When omitted, the annotation fulcrum.io/probe-address ' +
-          'is read; a node without the annotation is probed at its InternalIP.',
+          'is read; a node without the annotation is probed at its InternalIP. An annotated address that is ' +
+          "not one of the node's own is probed only inside the operator's --probe-allow-cidrs (none by " +
+          'default); link-local and cloud metadata addresses never are.',
       ),
     period: durationBetween('100ms', '10m')
       .default('500ms')

@@ -30,8 +30,9 @@ Flags:
   --renew-deadline DUR       seconds the leader keeps acting without renewing (default 10)
   --retry-period DUR         seconds between acquire/renew attempts (default 2)
   --failover BOOL            probe pool nodes, fence failed ones, reschedule their pods (default true)
-  --probe-allow-cidrs LIST   comma-separated CIDRs failover probes may connect to (default 127.0.0.0/8:
-                             set your node network, e.g. 10.0.0.0/8, in production)
+  --probe-allow-cidrs LIST   comma-separated CIDRs a node annotation may redirect a failover probe to
+                             (default none: nodes are probed at their own addresses, which needs no flag;
+                             link-local and metadata addresses are refused whatever this says)
   --rebalance BOOL           move pods off hot nodes per each pool's spec.rebalancing (default true)
   --metrics-source KIND      usage for rebalancing: metrics-api (metrics.k8s.io, default), kubelet-summary
                              (node proxy /stats/summary) or prometheus (needs --prometheus-url)
@@ -59,7 +60,7 @@ export async function runCommand(args: string[]): Promise<number> {
       'renew-deadline': { type: 'string', default: '10' },
       'retry-period': { type: 'string', default: '2' },
       failover: { type: 'string', default: 'true' },
-      'probe-allow-cidrs': { type: 'string', default: '127.0.0.0/8' },
+      'probe-allow-cidrs': { type: 'string', default: '' },
       rebalance: { type: 'string', default: 'true' },
       'metrics-source': { type: 'string', default: 'metrics-api' },
       'prometheus-url': { type: 'string' },
@@ -90,7 +91,7 @@ export async function runCommand(args: string[]): Promise<number> {
     ...(parseBool(values.failover, '--failover')
       ? {
           failover: {
-            allowedProbeAddress: allowCidrs(values['probe-allow-cidrs'].split(',').map((c) => c.trim())),
+            probeRedirects: allowCidrs(listFlag(values['probe-allow-cidrs'])),
             // Both installs set $NODE_NAME from spec.nodeName: the operator never fails over its own node.
             ...(process.env.NODE_NAME ? { ownNode: process.env.NODE_NAME } : {}),
           },
@@ -182,4 +183,12 @@ function seconds(text: string, flag: string): number {
   if (!Number.isFinite(value) || value <= 0)
     throw new Error(`${flag} must be a positive number of seconds, got "${text}"`);
   return Math.round(value * 1000);
+}
+
+/** "a, b,,c" → ["a", "b", "c"]; an empty flag is an empty list. */
+function listFlag(text: string): string[] {
+  return text
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 }

@@ -60,8 +60,11 @@ export interface FailoverControllerDeps extends ControllerDeps {
   actuator: Actuator;
   policies: PolicyIndex;
   clock?: Clock;
-  /** Addresses probes may connect to (default: loopback only; production passes its node network). */
-  allowedProbeAddress?: AddressGuard;
+  /**
+   * Where a node annotation may redirect a probe besides the node's own addresses (--probe-allow-cidrs);
+   * default nowhere.
+   */
+  probeRedirects?: AddressGuard;
   /** Probes in flight at once, per pool (default 256). */
   probeConcurrency?: number;
   /** The node this operator runs on ($NODE_NAME): never failed over (see planPool). */
@@ -148,7 +151,7 @@ export class FailoverController implements Runnable {
         node: (name) => informers.nodes.get(name),
         lease: (name) => informers.nodeLeases.get(`kube-node-lease/${name}`),
         onObservation: (pool, observation) => this.observe(pool, observation),
-        ...(this.deps.allowedProbeAddress ? { allowedAddress: this.deps.allowedProbeAddress } : {}),
+        ...(this.deps.probeRedirects ? { probeRedirects: this.deps.probeRedirects } : {}),
         ...(this.deps.probeConcurrency ? { concurrency: this.deps.probeConcurrency } : {}),
       }),
       executor: new PlanExecutor({

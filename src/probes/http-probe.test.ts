@@ -86,13 +86,13 @@ describe('httpProbe', () => {
     });
   });
 
-  test('the guard refuses a TEST-NET address without attempting a connection', async () => {
+  test('the default guard refuses the metadata address without attempting a connection', async () => {
     const calls: unknown[] = [];
     const connect: ConnectFn = (options) => {
       calls.push(options);
       return new Socket();
     };
-    const outcome = await httpProbe({ host: '192.0.2.1', port: 80 }, { timeoutMs: 50, connect });
+    const outcome = await httpProbe({ host: '169.254.169.254', port: 80 }, { timeoutMs: 50, connect });
     expect(calls).toEqual([]);
     expect(outcome).toMatchObject({ ok: false, inconclusive: true });
   });

@@ -1,15 +1,17 @@
 /**
- * Node probes, the I/O shell around the failover core: TCP and HTTP probes (behind an address guard that
- * defaults to loopback only), Lease age and Ready condition (pure), probe addresses, and the prober that runs
- * them every period with bounded concurrency and jitter.
+ * Node probes, the I/O shell around the failover core: TCP and HTTP probes (at the node's own addresses, or
+ * where an annotation redirects them inside the operator's allowed CIDRs; never link-local or metadata), Lease
+ * age and Ready condition (pure), probe addresses, and the prober that runs them every period with bounded
+ * concurrency and jitter.
  */
 export {
   allowCidrs,
-  loopbackOnly,
-  LOOPBACK_CIDRS,
+  neverProbedReason,
+  probeable,
   refusedMessage,
   type AddressGuard,
 } from './address-guard.js';
+export { NO_REDIRECTS, probeAddressVerdict, type AddressVerdict } from './address-policy.js';
 export {
   DEFAULT_PROBE_ADDRESS_ANNOTATION,
   parseHostPort,

@@ -4,7 +4,7 @@
  */
 import type { Socket } from 'node:net';
 import { realClock, TimeoutError, type Clock, type TimerHandle } from '../kube/clock.js';
-import { loopbackOnly, refusedMessage, type AddressGuard } from './address-guard.js';
+import { probeable, refusedMessage, type AddressGuard } from './address-guard.js';
 import type { ProbeAddress, ProbeOutcome } from './types.js';
 
 /** Opens a TCP connection (node:net's `connect` by default; tests pass a spy). */
@@ -15,7 +15,7 @@ export interface NetworkProbeOptions {
   timeoutMs?: number;
   /** Aborting ends the probe: with a kube/clock TimeoutError reason it fails as a timeout, else it is inconclusive. */
   signal?: AbortSignal;
-  /** Addresses the probe may connect to; default loopbackOnly. A refused address is never connected to. */
+  /** Addresses the probe may connect to; default `probeable`. A refused address is never connected to. */
   guard?: AddressGuard;
   clock?: Clock;
   connect?: ConnectFn;
@@ -31,7 +31,7 @@ export function runGuarded(
   options: NetworkProbeOptions,
   start: Start,
 ): Promise<ProbeOutcome> {
-  const guard = options.guard ?? loopbackOnly;
+  const guard = options.guard ?? probeable;
   const clock = options.clock ?? realClock;
   if (!guard(address.host)) {
     return Promise.resolve({

@@ -11,6 +11,8 @@ import {
   type ProbeTarget,
 } from './prober.js';
 import { node } from '../testing/builders.js';
+import { allowCidrs } from './address-guard.js';
+import { NO_REDIRECTS } from './address-policy.js';
 import { tcpCheck } from './tcp-probe.js';
 import type { ProbeAddress, ProbeCheck, ProbeOutcome } from './types.js';
 
@@ -107,7 +109,10 @@ describe('Prober', () => {
       { node: 'testnet', address: { host: '192.0.2.1', port: 10250 } },
       { node: 'private', address: { host: '10.0.0.7', port: 10250 } },
     ];
-    const { clock, observations, controller, running, prober } = setup(targets, { check });
+    const { clock, observations, controller, running, prober } = setup(targets, {
+      check,
+      allowedAddress: allowCidrs(['127.0.0.0/8']),
+    });
     await clock.flush();
     controller.abort();
     await running;
@@ -121,6 +126,30 @@ describe('Prober', () => {
       reason: 'probe address 192.0.2.1 refused by the address guard (allowed: 127.0.0.0/8); not probed',
     });
     expect(prober.stats().refused).toBe(2);
+  });
+
+  test('by default the last gate refuses a metadata address, even one a target carries', async () => {
+    const { check, calls } = instantCheck(new Set());
+    const targets = [{ node: 'cloud', address: { host: '169.254.169.254', port: 80 } }];
+    const { clock, observations, controller, running, prober } = setup(targets, { check });
+    await clock.flush();
+    controller.abort();
+    await running;
+    expect(calls).toEqual([]);
+    expect(observations[0]).toMatchObject({ node: 'cloud', inconclusive: true });
+    expect(prober.stats().refused).toBe(1);
+  });
+
+  test('a target the address policy refused is counted as refused, never probed', async () => {
+    const { check, calls } = instantCheck(new Set());
+    const targets = [{ node: 'n1', addressError: 'outside --probe-allow-cidrs', refused: true }];
+    const { clock, observations, controller, running, prober } = setup(targets, { check });
+    await clock.flush();
+    controller.abort();
+    await running;
+    expect(calls).toEqual([]);
+    expect(observations[0]).toMatchObject({ inconclusive: true, reason: 'outside --probe-allow-cidrs' });
+    expect(prober.stats()).toMatchObject({ refused: 1, inconclusive: 1 });
   });
 
   test('a node without an address is reported inconclusive with the reason', async () => {
@@ -325,15 +354,33 @@ describe('Prober with real TCP probes on 127.0.0.1', () => {
 
 describe('prober helpers', () => {
   test('probeTarget: the address, or why there is none', () => {
+    const redirects = allowCidrs(['127.0.0.0/8']);
     expect(
-      probeTarget(node('n1').annotate('fulcrum.io/probe-address', '127.0.1.1:18080').obj(), { port: 1 }),
+      probeTarget(
+        node('n1').annotate('fulcrum.io/probe-address', '127.0.1.1:18080').obj(),
+        { port: 1 },
+        redirects,
+      ),
     ).toEqual({
       node: 'n1',
       address: { host: '127.0.1.1', port: 18080 },
     });
-    expect(probeTarget(node('n2').obj(), { port: 1 })).toEqual({
+    expect(probeTarget(node('n2').obj(), { port: 1 }, redirects)).toEqual({
       node: 'n2',
       addressError: 'node has no fulcrum.io/probe-address annotation and no InternalIP address',
+    });
+  });
+
+  test('probeTarget: a redirect the address policy refuses is marked refused, with the reason', () => {
+    const target = probeTarget(
+      node('n1').annotate('fulcrum.io/probe-address', '127.0.1.1:18080').obj(),
+      { port: 1 },
+      NO_REDIRECTS,
+    );
+    expect(target).toEqual({
+      node: 'n1',
+      refused: true,
+      addressError: expect.stringMatching(/127\.0\.1\.1 .* outside --probe-allow-cidrs \(none\)/),
     });
   });
 

@@ -24,7 +24,8 @@ import { parseDuration, type Probe } from '../api/index.js';
 import type { ProbeObservation } from '../failover/detector.js';
 import { raceAbort, sleep, timeoutSignal, TimeoutError, type Clock } from '../kube/clock.js';
 import type { Runnable } from '../runtime/runnable.js';
-import { loopbackOnly, refusedMessage, type AddressGuard } from './address-guard.js';
+import { probeable, refusedMessage, type AddressGuard } from './address-guard.js';
+import { probeAddressVerdict } from './address-policy.js';
 import { probeAddress, type AddressedNode, type ProbeAddressOptions } from './probe-address.js';
 import { httpCheck } from './http-probe.js';
 import type { NetworkProbeOptions } from './network-probe.js';
@@ -39,6 +40,8 @@ export interface ProbeTarget {
   node: string;
   address?: ProbeAddress;
   addressError?: string;
+  /** The node has an address but address-policy.ts refused it (addressError says why). */
+  refused?: boolean;
 }
 
 export interface ProberOptions {
@@ -51,8 +54,8 @@ export interface ProberOptions {
   check: ProbeCheck;
   onObservation: (observation: ProbeObservation) => void;
   /**
-   * The only addresses probes may connect to. Default `loopbackOnly` (127.0.0.0/8): production must pass
-   * its node network explicitly (see address-guard.ts).
+   * The last gate before a socket opens, after probeTarget's address policy. Default `probeable` (no
+   * link-local, metadata, multicast or unspecified address); tests narrow it to prove nothing else is sent.
    */
   allowedAddress?: AddressGuard;
   /** Probes running at once (default 256). */
@@ -99,7 +102,7 @@ export class Prober implements Runnable {
   };
 
   constructor(private readonly options: ProberOptions) {
-    this.guard = options.allowedAddress ?? loopbackOnly;
+    this.guard = options.allowedAddress ?? probeable;
     this.concurrency = options.concurrency ?? 256;
     this.jitter = options.jitter ?? 0.2;
     this.random = options.random ?? Math.random;
@@ -169,6 +172,7 @@ export class Prober implements Runnable {
     }
     const address = target.address;
     if (!address) {
+      if (target.refused) this.counters.refused++;
       this.reportInconclusive(node, target.addressError ?? 'no probe address');
       return;
     }
@@ -279,13 +283,22 @@ export class Prober implements Runnable {
   }
 }
 
-/** The prober's target for a node: its probe address (see probe-address.ts), or why it has none. */
-export function probeTarget(node: AddressedNode, options: ProbeAddressOptions): ProbeTarget {
+/**
+ * The prober's target for a node: its probe address (see probe-address.ts) if address-policy.ts admits it,
+ * else why not. `redirects` judges addresses an annotation points to that are not the node's own.
+ */
+export function probeTarget(
+  node: AddressedNode,
+  options: ProbeAddressOptions,
+  redirects: AddressGuard,
+): ProbeTarget {
   const name = node.metadata?.name ?? '';
   const resolved = probeAddress(node, options);
-  return resolved.ok
+  if (!resolved.ok) return { node: name, addressError: resolved.reason };
+  const verdict = probeAddressVerdict(node, resolved, redirects);
+  return verdict.ok
     ? { node: name, address: resolved.address }
-    : { node: name, addressError: resolved.reason };
+    : { node: name, addressError: verdict.reason, refused: true };
 }
 
 /** A pool's probe period and timeout in milliseconds. */

@@ -74,16 +74,14 @@ describe('tcpProbe', () => {
     expect(await cut).toMatchObject({ ok: false, inconclusive: true });
   });
 
-  test.each(['192.0.2.1', '10.0.0.1', '::1', 'localhost'])(
+  test.each(['169.254.169.254', 'fd00:ec2::254', '0.0.0.0', 'fe80::1', '224.0.0.1', 'localhost'])(
     'the default guard refuses %s without attempting a connection',
     async (host) => {
       const spy = neverConnects();
       const outcome = await tcpProbe({ host, port: 10250 }, { timeoutMs: 50, connect: spy.connect });
       expect(spy.calls).toEqual([]);
       expect(outcome).toMatchObject({ ok: false, inconclusive: true });
-      expect(outcome.ok === false && outcome.reason).toMatch(
-        /refused by the address guard \(allowed: 127\.0\.0\.0\/8\)/,
-      );
+      expect(outcome.ok === false && outcome.reason).toMatch(/refused by the address guard/);
     },
   );
 

@@ -55,7 +55,7 @@ export interface OperatorOptions {
    * controllers run without it; `fulcrum run` turns it on by default. Probes only reach addresses the guard
    * admits (default loopback only).
    */
-  failover?: { allowedProbeAddress?: AddressGuard; probeConcurrency?: number; ownNode?: string };
+  failover?: { probeRedirects?: AddressGuard; probeConcurrency?: number; ownNode?: string };
   /**
    * Rebalancing (measure usage, move pods off hot nodes, per each pool's spec.rebalancing): off unless given,
    * like failover; `fulcrum run` turns it on by default with the metrics.k8s.io source.

@@ -17,6 +17,7 @@ import {
   leaseMissedAfterMs,
   leaseRenewTime,
   networkCheckFor,
+  NO_REDIRECTS,
   observedLeaseAgeMs,
   observeLease,
   probeTarget,
@@ -42,8 +43,11 @@ export interface ProbeSupervisorOptions {
   /** The node's Lease in kube-node-lease. */
   lease: (name: string) => V1Lease | undefined;
   onObservation: (pool: string, observation: Observation) => void;
-  /** Addresses probes may connect to (the Prober's default is loopback only). */
-  allowedAddress?: AddressGuard;
+  /**
+   * Where a node annotation may redirect a probe besides the node's own addresses (--probe-allow-cidrs);
+   * default nowhere. See address-policy.ts.
+   */
+  probeRedirects?: AddressGuard;
   /** Probes in flight at once, per pool. */
   concurrency?: number;
 }
@@ -138,6 +142,7 @@ export class ProbeSupervisor {
     const check = networkCheckFor(pool.probe);
     if (!check) return undefined;
     const { probe } = pool;
+    const redirects = this.options.probeRedirects ?? NO_REDIRECTS;
     const addressOptions = {
       port: probe.port,
       ...(probe.addressAnnotation !== undefined ? { annotation: probe.addressAnnotation } : {}),
@@ -150,12 +155,11 @@ export class ProbeSupervisor {
         const targets = [];
         for (const name of this.options.members(pool.name)) {
           const node = this.options.node(name);
-          if (node) targets.push(probeTarget(node, addressOptions));
+          if (node) targets.push(probeTarget(node, addressOptions, redirects));
         }
         return targets;
       },
       onObservation: (observation) => this.options.onObservation(pool.name, observation),
-      ...(this.options.allowedAddress ? { allowedAddress: this.options.allowedAddress } : {}),
       ...(this.options.concurrency ? { concurrency: this.options.concurrency } : {}),
     });
   }

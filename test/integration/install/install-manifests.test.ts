@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { kubectl, repoRoot } from '../support/cluster.js';
 import {
+  applyOperatorNamespace,
   CHART,
   helm,
   helmBinary,
@@ -38,13 +39,7 @@ async function dryRunApply(manifests: string): Promise<{ stdout: string; stderr:
 beforeAll(async () => {
   await installCrds(kc);
   // A server-side dry run of namespaced objects needs their namespace to exist.
-  await kubectl([
-    'apply',
-    '--server-side',
-    '--field-manager=fulcrum-install-tests',
-    '-f',
-    resolve(repoRoot, 'deploy/operator/namespace.yaml'),
-  ]);
+  await applyOperatorNamespace();
 });
 
 describe('deploy/operator', () => {

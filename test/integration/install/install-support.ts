@@ -24,6 +24,17 @@ export function parseManifests(text: string): Manifest[] {
     .filter((m): m is Manifest => m !== null);
 }
 
+/** Creates the operator's namespace as deploy/operator ships it (a server-side dry run needs it too). */
+export async function applyOperatorNamespace(): Promise<void> {
+  await kubectl([
+    'apply',
+    '--server-side',
+    '--field-manager=fulcrum-install-tests',
+    '-f',
+    resolve(repoRoot, 'deploy/operator/namespace.yaml'),
+  ]);
+}
+
 export async function kustomizeOperator(): Promise<Manifest[]> {
   return parseManifests((await kubectl(['kustomize', resolve(repoRoot, 'deploy/operator')])).stdout);
 }
