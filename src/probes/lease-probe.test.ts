@@ -62,6 +62,20 @@ describe('lease probe', () => {
     expect(leaseMissedAfterMs(oneDay, sighting)).toBe(Math.round(10_100 * 1.25 + 500));
     expect(leaseMissedAfterMs({ spec: { leaseDurationSeconds: 40 } })).toBe(13_000);
   });
+
+  test('before an interval is measured, a duration edited after the last renewal does not hide a miss', () => {
+    // Seen once at start-up and renewed once: no interval yet. Then someone takes the Lease over with a
+    // one-day duration and renewTime unchanged (what test/cluster/kill-node.sh does to a dead node).
+    let sighting = observeLease(undefined, T0, T0, 40_000);
+    sighting = observeLease(sighting, T0 + 10_000, T0 + 10_000, 40_000);
+    expect(sighting.intervalMs).toBeUndefined();
+    const takenOver = { spec: { leaseDurationSeconds: 86_400 } };
+    expect(observeLease(sighting, T0 + 10_000, T0 + 12_000, 86_400_000)).toBe(sighting);
+    expect(leaseMissedAfterMs(takenOver, sighting)).toBe(13_000);
+    // A Lease renewed with a longer duration is that renewer's promise.
+    const renewedLonger = observeLease(sighting, T0 + 20_000, T0 + 20_000, 80_000);
+    expect(leaseMissedAfterMs(takenOver, { ...renewedLonger, intervalMs: undefined })).toBe(25_500);
+  });
 });
 
 describe('readyObservation', () => {

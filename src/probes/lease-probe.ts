@@ -46,27 +46,36 @@ export interface LeaseSighting {
   renewalSeen?: boolean;
   /** The gap between the last two renewals this operator saw (its own clock): the kubelet's real cadence. */
   intervalMs?: number;
+  /** The Lease's duration when renewTime last changed: what the renewer promised, not a later edit. */
+  durationMs?: number;
 }
 
 /**
  * When a renewal counts as missed: 25 % (plus half a second) after it was due. It is due one renew interval
  * after the last one: the interval this operator measured between the last two renewals it saw, else a
- * quarter of the lease duration (the kubelet's rule: nodeLeaseDurationSeconds 40 → every 10 s, so a renewal
- * is missed after 13 s). Measuring keeps a Lease whose duration someone changed from hiding a dead kubelet.
+ * quarter of the lease duration the Lease had when it was last renewed (the kubelet's rule:
+ * nodeLeaseDurationSeconds 40 → every 10 s, so a renewal is missed after 13 s). Neither a measured interval
+ * nor the duration at the last renewal lets a later edit of the Lease (another holder, a longer duration,
+ * with renewTime unchanged) hide a dead kubelet.
  */
 export function leaseMissedAfterMs(lease: LeaseLike | undefined, sighting?: LeaseSighting): number {
-  const interval = sighting?.intervalMs ?? leaseStaleAfterMs(lease) * 0.25;
+  const interval = sighting?.intervalMs ?? (sighting?.durationMs ?? leaseStaleAfterMs(lease)) * 0.25;
   return Math.round(interval * 1.25 + 500);
 }
 
-/** Updates a sighting: the local clock restarts only when renewTime changed. */
+/**
+ * Updates a sighting: the local clock restarts only when renewTime changed. `durationMs` is the Lease's
+ * duration now (leaseStaleAfterMs), kept only from a sighting where renewTime changed.
+ */
 export function observeLease(
   previous: LeaseSighting | undefined,
   renewTime: number | undefined,
   now: number,
+  durationMs?: number,
 ): LeaseSighting {
   if (previous && previous.renewTime === renewTime) return previous;
   const sighting: LeaseSighting = { renewTime, observedAt: now, renewalSeen: previous !== undefined };
+  if (durationMs !== undefined) sighting.durationMs = durationMs;
   const interval = previous?.renewalSeen ? now - previous.observedAt : undefined;
   // A gap shorter than a second is two writes of one renewal (or a Lease recreated), not the cadence.
   if (interval !== undefined && interval >= 1000) sighting.intervalMs = interval;

@@ -16,6 +16,7 @@ import {
   leaseObservation,
   leaseMissedAfterMs,
   leaseRenewTime,
+  leaseStaleAfterMs,
   networkCheckFor,
   NO_REDIRECTS,
   observedLeaseAgeMs,
@@ -188,7 +189,12 @@ export class ProbeSupervisor {
    */
   private leaseAge(node: string, now: number): Observation | undefined {
     const lease = this.options.lease(node);
-    const sighting = observeLease(this.sightings.get(node), leaseRenewTime(lease), now);
+    const sighting = observeLease(
+      this.sightings.get(node),
+      leaseRenewTime(lease),
+      now,
+      leaseStaleAfterMs(lease),
+    );
     this.sightings.set(node, sighting);
     const age = observedLeaseAgeMs(sighting, now);
     const missedAfter = leaseMissedAfterMs(lease, sighting);
