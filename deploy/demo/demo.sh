@@ -83,5 +83,7 @@ The cluster and the operator keep running. To explore:
   source ${FULCRUM_CLUSTER_DIR}/env
   kubectl get rpool -w           kubectl explain resourcepool.spec.ceilings
   tail -f ${FULCRUM_CLUSTER_DIR}/operator.log
+  cat ${FULCRUM_CLUSTER_DIR}/status-during-failover.txt      # fulcrum status --watch during the failover
+  node dist/src/cli/main.js status --watch   # the same live view (installed: kubectl fulcrum status -w)
 Stop everything with: make demo-down
 TXT

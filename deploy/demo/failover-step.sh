@@ -10,6 +10,9 @@
 # Then it kills one node that runs checkout pods: its listener stops (the host is dead) and kwok stops
 # renewing its Lease (test/cluster/kill-node.sh). It prints the pods before and after, the node's fence and the
 # pool's FailoverActive condition; then it brings the node back and shows it unfenced.
+# Meanwhile `fulcrum status general --watch` runs in a detached tmux pane (when tmux is installed); the step
+# captures that pane once the pods have moved and prints it: the live view an operator would have watched
+# (saved as $FULCRUM_CLUSTER_DIR/status-during-failover.txt; docs/status-during-failover.md holds one).
 # Only 127.0.0.0/8 is listened on.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -50,6 +53,24 @@ fi
 general_nodes() { kubectl get nodes -l fulcrum.io/pool=general -o jsonpath='{range .items[*]}{.metadata.name}{" "}{.status.addresses[?(@.type=="InternalIP")].address}{"\n"}{end}'; }
 condition() { kubectl get rpool general -o jsonpath="{.status.conditions[?(@.type==\"$1\")].status} ({.status.conditions[?(@.type==\"$1\")].reason}): {.status.conditions[?(@.type==\"$1\")].message}"; }
 fenced() { [[ "$(kubectl get node "$1" -o jsonpath='{.spec.unschedulable}{.metadata.annotations.fulcrum\.io/fenced-by}')" == 'true{'* ]]; }
+# `fulcrum status --watch` in a detached tmux pane of a fixed size, on a tmux server of its own (-L).
+watch_session=""
+start_status_watch() {
+  command -v tmux >/dev/null || { echo "(tmux is not installed: no live fulcrum status view)"; return 0; }
+  watch_session="fulcrum-demo-$$"
+  tmux -L fulcrum-demo new-session -d -s "${watch_session}" -x 200 -y 50 \
+    "node dist/src/cli/main.js status general --watch --interval 1 --kubeconfig '${KUBECONFIG}'"
+}
+# Prints the pane as it is now (long lines joined, trailing blanks dropped), saves it to FILE, closes the session.
+capture_status_watch() { # FILE
+  [[ -n "${watch_session}" ]] || return 0
+  tmux -L fulcrum-demo capture-pane -p -J -t "${watch_session}" | sed -e 's/[[:space:]]*$//' |
+    sed -e ':a' -e '/^\n*$/{$d;N;ba' -e '}' >"$1"
+  tmux -L fulcrum-demo kill-session -t "${watch_session}" 2>/dev/null || true
+  watch_session=""
+  cat "$1"
+}
+trap 'capture_status_watch /dev/null >/dev/null' EXIT
 elapsed() { local ms=$((($(date +%s%N) - start) / 1000000)); printf '%d.%d s' $((ms / 1000)) $((ms % 1000 / 100)); }
 
 step "Starting a probe listener on port ${port} of every general node (its 'kubelet')"
@@ -66,6 +87,7 @@ victim="$(kubectl get pods -n checkout -l app=checkout -o jsonpath='{.items[0].s
 step "Before: checkout pods and where they run; ${victim} is about to die"
 kubectl get pods -n checkout -o wide
 
+start_status_watch
 step "Killing ${victim}: its listener stops and kwok stops renewing its Lease"
 start="$(date +%s%N)"
 stop_listener "${victim}"
@@ -85,6 +107,10 @@ step "After $(elapsed): every checkout pod Running on another node"
 kubectl get pods -n checkout -o wide
 echo "FailoverActive=$(condition FailoverActive)"
 kubectl get events --field-selector "involvedObject.name=general" -o custom-columns=REASON:.reason,MESSAGE:.message | tail -4
+
+step "What \`fulcrum status general --watch\` showed meanwhile (tmux capture-pane, $(date -u +%H:%M:%S) UTC)"
+sleep 1.5 # one more redraw, with the last actions
+capture_status_watch "${FULCRUM_CLUSTER_DIR}/status-during-failover.txt"
 
 step "${victim} comes back: listener up, Lease renewed; Fulcrum unfences it"
 start_listener "${victim}" "$(kubectl get node "${victim}" -o jsonpath='{.status.addresses[?(@.type=="InternalIP")].address}')"

@@ -4,7 +4,7 @@
  * matter (hot, failed, fenced, cordoned, not ready) and its pods, and the pool's last actions. Built from the
  * same snapshot `fulcrum simulate` reads, with the operator's own membership rule. Pure.
  */
-import type { Condition, PoolAction } from '../api/index.js';
+import type { Condition, PoolAction, ResourcePoolStatus } from '../api/index.js';
 import { HOT_TAINT_KEY } from '../balancing/hot-taint.js';
 import { readFenceMarker } from '../failover/fence-marker.js';
 import type { NodeInfo } from '../model/node-info.js';
@@ -96,10 +96,32 @@ export function buildStatusView(input: StatusInput): StatusView {
         ),
         nodes,
         contested: pool.status?.nodes?.contested ?? [],
-        lastActions: (pool.status?.lastActions ?? []).slice(0, input.actions ?? 5),
+        lastActions: lastActionsOf(pool.status, input.actions ?? 5),
       };
     });
   return { time: new Date(input.now).toISOString(), usage: input.usageSource, pools };
+}
+
+/**
+ * The pool's newest actions, its last failover among them: failover keeps its record in
+ * `status.failover.lastFailover`, while `status.lastActions` belongs to rebalancing (one writer per field).
+ */
+function lastActionsOf(status: ResourcePoolStatus | undefined, count: number): PoolAction[] {
+  const actions = [...(status?.lastActions ?? [])];
+  const failover = status?.failover?.lastFailover;
+  const time = failover?.completedAt ?? failover?.fencedAt ?? failover?.detectedAt;
+  if (failover && time) {
+    const pods = `${failover.podsRescheduled ?? 0} pod(s) rescheduled`;
+    const reason = failover.completedAt
+      ? `${pods}, all bound elsewhere ${seconds(failover.durationMs)} after detection`
+      : `fenced; ${pods} so far`;
+    actions.push({ time, action: 'Failover', node: failover.node, reason: `node failed: ${reason}` });
+  }
+  return actions.sort((a, b) => Date.parse(b.time) - Date.parse(a.time)).slice(0, count);
+}
+
+function seconds(ms: number | undefined): string {
+  return ms === undefined ? '?' : `${(ms / 1000).toFixed(1)} s`;
 }
 
 function nodeView(

@@ -53,6 +53,10 @@ describe('renderStatus (plain)', () => {
     expect(text).toMatch(
       /00:00:01Z +Evict +shop\/web-old +n1 -> n4 +hot node n1 \(cpu 90% over ceiling 80%\)/,
     );
+    // status.failover.lastFailover, newest first among rebalancing's lastActions.
+    expect(text).toMatch(
+      /LAST ACTIONS\n +00:00:06Z +Failover +n2 +node failed: fenced; 1 pod\(s\) rescheduled so far\n +00:00:01Z +Evict/,
+    );
   });
 
   it('has no escape codes and no non-ASCII bars', () => {
