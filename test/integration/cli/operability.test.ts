@@ -9,7 +9,7 @@
  * rebalancer's fulcrum.io/hot taint), one failed and fenced (failover's fence marker, cordon, out-of-service
  * taint and status.failover.failedNodes) — and a pod too large for any node below the ceiling.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -20,7 +20,7 @@ import { API_VERSION, RESOURCE_POOL_KIND, WORKLOAD_POLICY_KIND } from '../../../
 import { invalidManifestObject, invalidManifests } from '../../../src/api/testdata/invalid-manifests.js';
 import type { ValidationReport } from '../../../src/validate/validate-documents.js';
 import { FulcrumObjects, installCrds, uniqueName, type FulcrumObject } from '../api/fulcrum-api.js';
-import { createTestNamespace, repoRoot, testKubeConfig } from '../support/cluster.js';
+import { createTestNamespace, eventually, repoRoot, testKubeConfig } from '../support/cluster.js';
 import { addNodes } from '../support/operator.js';
 
 const run = promisify(execFile);
@@ -225,6 +225,41 @@ describe('fulcrum status and explain on a pool with a hot, a failed and a health
     expect(stdout).toMatch(new RegExp(`^  ${healthy} .* ok$`, 'm'));
     // eslint-disable-next-line no-control-regex
     expect(stdout).not.toMatch(/\u001b/);
+  });
+
+  it('status --watch prints a new frame when the pool changes, and ends cleanly on SIGTERM', async () => {
+    const child = spawn(process.execPath, [
+      CLI,
+      'status',
+      pool,
+      '--watch',
+      '--interval',
+      '0.5',
+      '--kubeconfig',
+      process.env.FULCRUM_TEST_KUBECONFIG!,
+    ]);
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+    const cordoned = new RegExp(`^  ${healthy} .* cordoned$`, 'm');
+    try {
+      await eventually('a first frame', () => (output.includes(`POOL ${pool}`) ? true : undefined));
+      expect(output).not.toMatch(cordoned);
+      await core.patchNode(
+        { name: healthy, body: { spec: { unschedulable: true } } },
+        k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+      );
+      await eventually('a later frame shows the cordon', () => (cordoned.test(output) ? true : undefined));
+      // Piped, frames follow each other: the first one is still there, unchanged.
+      expect(output.split(`POOL ${pool}`).length).toBeGreaterThan(2);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    await core.patchNode(
+      { name: healthy, body: { spec: { unschedulable: false } } },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+    );
   });
 
   it('status -o json gives the same markers to scripts', async () => {
