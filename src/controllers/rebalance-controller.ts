@@ -49,6 +49,7 @@ import { RebalanceMetrics } from './rebalance/rebalance-metrics.js';
 import { RebalanceStatusWriter } from './rebalance/rebalance-status-writer.js';
 import { ConsolidationStep } from './consolidation/consolidation-step.js';
 import { drainsOf } from '../consolidation/index.js';
+import { forecastStepMs } from '../optimize/index.js';
 
 /** Longest sleep between looks at the pools, so a new pool or a changed interval is seen soon. */
 const MAX_IDLE_MS = 1_000;
@@ -322,18 +323,27 @@ function nodeUsage(
 
 /**
  * The metrics loop (every replica) and the rebalance controller (leader only), sharing one PoolUsage;
- * `createOperator` adds both to the manager. Only pools that rebalance on measured usage are measured.
+ * `createOperator` adds both to the manager. Only pools that rebalance or consolidate on measured usage, or
+ * forecast, or recommend node counts, are measured.
  */
 export function createRebalancing(deps: RebalancingDeps): [MetricsLoop, RebalanceController] {
   const measured = (): Map<string, PoolUsageSettings> => {
     const wanted = new Map<string, PoolUsageSettings>();
     for (const pool of deps.pools.validPools().values()) {
       const r = pool.spec.rebalancing;
-      const consolidating = pool.spec.optimization.consolidation.mode !== 'Off';
-      if ((r.mode === 'Off' && !consolidating) || pool.spec.allocation.basis === 'Requests') continue;
+      const o = pool.spec.optimization;
+      const consolidating = o.consolidation.mode !== 'Off';
+      // Forecasts and recommendations read usage whatever the balance basis; rebalancing reads it on Usage/Max.
+      const forecasting = o.forecast !== 'None' || o.scaleRecommendations;
+      const balancing = r.mode !== 'Off' || consolidating;
+      if (!forecasting && (!balancing || pool.spec.allocation.basis === 'Requests')) continue;
+      const intervalMs = parseDuration(r.interval);
       wanted.set(pool.metadata.name, {
         windowMs: parseDuration(r.metricsWindow),
-        intervalMs: parseDuration(r.interval),
+        intervalMs,
+        ...(o.forecast !== 'None'
+          ? { forecast: { method: o.forecast, stepMs: forecastStepMs(intervalMs, parseDuration(o.horizon)) } }
+          : {}),
       });
     }
     return wanted;
