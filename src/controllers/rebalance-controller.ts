@@ -2,7 +2,8 @@
  * The rebalance controller: while this replica leads, every valid pool is planned once per its
  * `spec.rebalancing.interval` and the plan carried out through the Actuator. Per pool and interval:
  *
- *  1. read the pool's usage (PoolUsage, fed by the MetricsLoop on every replica) and the pod facts;
+ *  1. read the pool's usage (PoolUsage, fed by the MetricsLoop on every replica) and the pod facts; in a
+ *     pool that forecasts, plan on each node's larger of usage now and its forecast at the horizon;
  *  2. plan with the pure core (planRebalance: hysteresis, victims, budgets, destinations, hot taints);
  *  3. act (MoveExecutor): evictions through the Eviction API, node cooldown stamps, hot taints;
  *  4. write Balanced, MetricsAvailable, nodes.hot, load, imbalance, lastActions and counters by server-side
@@ -49,7 +50,7 @@ import { RebalanceMetrics } from './rebalance/rebalance-metrics.js';
 import { RebalanceStatusWriter } from './rebalance/rebalance-status-writer.js';
 import { ConsolidationStep } from './consolidation/consolidation-step.js';
 import { drainsOf } from '../consolidation/index.js';
-import { forecastStepMs } from '../optimize/index.js';
+import { forecastStepMs, lookaheadUsage, type LookaheadUsage } from '../optimize/index.js';
 
 /** Longest sleep between looks at the pools, so a new pool or a changed interval is seen soon. */
 const MAX_IDLE_MS = 1_000;
@@ -179,6 +180,7 @@ export class RebalanceController implements Runnable {
       nodeIdle: (node) => model.podsOn(node).size === 0,
       podRequests: (key) => model.pod(key)?.requests ?? zeroResources(),
     });
+    const ahead = usage ? this.lookahead(pool, usage.nodes.usage, now) : undefined;
     const started = performance.now();
     const plan = planRebalance({
       model,
@@ -187,6 +189,7 @@ export class RebalanceController implements Runnable {
       ...(object.metadata?.generation !== undefined ? { generation: object.metadata.generation } : {}),
       now,
       ...(usage ? { usage: usage.nodes.usage, podUsage: usage.pods, metrics: usage.nodes } : {}),
+      ...(ahead ? { usage: ahead.usage, forecastNotes: ahead.notes } : {}),
       // Nodes consolidation drains take no pods and leave the mean: they are on their way out.
       failedNodes: new Set(drainsOf(this.memberInfos(members), now).keys()),
       heat: term.heat,
@@ -199,6 +202,26 @@ export class RebalanceController implements Runnable {
     if (plan.status.imbalance !== undefined)
       this.metrics?.imbalance.set({ pool: name }, plan.status.imbalance);
     return plan;
+  }
+
+  /**
+   * In a pool that forecasts, the usage rebalancing plans on: each node's larger of now and its ready
+   * forecast at the horizon (lookahead.ts). Undefined when the pool does not forecast.
+   */
+  private lookahead(
+    pool: ResourcePool,
+    current: ReadonlyMap<string, ResourceVector>,
+    now: number,
+  ): LookaheadUsage | undefined {
+    const forecaster = this.deps.usage.forecaster(pool.metadata.name);
+    if (!forecaster || pool.spec.optimization.forecast === 'None') return undefined;
+    return lookaheadUsage({
+      forecaster,
+      current,
+      now,
+      horizonMs: parseDuration(pool.spec.optimization.horizon),
+      allocatable: (node) => this.deps.model.node(node)?.allocatable,
+    });
   }
 
   /** History, counters and lastActions after an interval's actions. */
