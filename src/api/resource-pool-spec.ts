@@ -38,7 +38,9 @@ export const CeilingsSchema = z
   .describe(
     'Safety ceilings per resource, in percent of node allocatable. Fulcrum places or moves a pod onto a node ' +
       'only if the node stays within every ceiling afterwards; a pod that fits nowhere stays Pending rather than ' +
-      'overload a node. A node above a ceiling is a source for rebalancing and sets CapacityPressure=True.',
+      "overload a node. A node above a ceiling is a source for rebalancing. The pool's requests over its " +
+      'capacity at the ceilings set CapacityPressure=True (with optimization.scaleRecommendations, its usage ' +
+      'and forecast too).',
   );
 
 export const WeightsSchema = withRules(
@@ -129,7 +131,14 @@ export const OptimizationSchema = z
     scaleRecommendations: z
       .boolean()
       .default(false)
-      .describe('Whether to publish node-count recommendations for the pool in status (default false).'),
+      .describe(
+        "Whether to advise on the pool's node count (default false). When true, the pool's CapacityPressure " +
+          'condition is True when its demand at the horizon (the larger of usage now, the forecast total with a ' +
+          'forecast, and requests) exceeds the capacity of its ready nodes at the ceilings even if spread ' +
+          'evenly, naming how many nodes of its typical shape (median allocatable) are needed and by when; ' +
+          'False says how many could go, or that capacity is enough. status.recommendation and the metric ' +
+          'fulcrum_pool_recommended_nodes carry the node count. Advice only: nothing is scaled.',
+      ),
     consolidation: ConsolidationSchema.prefault({}),
   })
   .describe(

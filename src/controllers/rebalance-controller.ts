@@ -7,7 +7,8 @@
  *  2. plan with the pure core (planRebalance: hysteresis, victims, budgets, destinations, hot taints);
  *  3. act (MoveExecutor): evictions through the Eviction API, node cooldown stamps, hot taints;
  *  4. write Balanced, MetricsAvailable, nodes.hot, load, imbalance, lastActions and counters by server-side
- *     apply under the field manager `fulcrum-balancer`, beside what the pool and failover controllers own.
+ *     apply under the field manager `fulcrum-balancer`, beside what the pool and failover controllers own;
+ *     with scaleRecommendations also CapacityPressure and the recommendation (capacity-advice.ts).
  *
  * Heat, move history and counters belong to one leadership term and start from the API server (pool-term.ts),
  * so a new leader neither forgets a cooldown nor repeats a cycle's budget. Pools are planned one after the
@@ -45,7 +46,8 @@ import { MoveExecutor, type Execution } from './rebalance/move-executor.js';
 import { outcomeStatus } from './rebalance/outcome-status.js';
 import { rebalanceFacts } from './rebalance/pod-facts.js';
 import { startTerm, type PoolTerm } from './rebalance/pool-term.js';
-import { PoolUsage, type PoolUsageSettings } from './rebalance/pool-usage.js';
+import { PoolUsage, type PoolUsageSettings, type PoolUsageView } from './rebalance/pool-usage.js';
+import { capacityAdvice, type CapacityAdvice } from './rebalance/capacity-advice.js';
 import { RebalanceMetrics } from './rebalance/rebalance-metrics.js';
 import { RebalanceStatusWriter } from './rebalance/rebalance-status-writer.js';
 import { ConsolidationStep } from './consolidation/consolidation-step.js';
@@ -125,7 +127,7 @@ export class RebalanceController implements Runnable {
     term.nextAt = now + settings.intervalMs;
     term.history = pruneHistory(term.history, now, settings.cooldownMs);
 
-    const plan = this.plan(pool, object, members, settings, term, now);
+    const { plan, usage } = this.plan(pool, object, members, settings, term, now);
     term.heat = plan.heat;
     const mode: ActuationMode = settings.mode === 'DryRun' ? 'DryRun' : 'Enforce';
     const execution = await this.executor.execute(plan, {
@@ -139,9 +141,10 @@ export class RebalanceController implements Runnable {
     this.record(term, execution, settings, now);
     this.report(object, plan, execution, term);
     const fragment = outcomeStatus(plan.status, execution, this.deps.metricsLoop.lastFailure);
+    const capacity = this.advise(pool, object, members, usage, now);
     const wrote = await this.statusWriter.write(
       object,
-      { fragment, lastActions: term.lastActions, counters: term.counters },
+      { fragment, lastActions: term.lastActions, counters: term.counters, ...(capacity ? { capacity } : {}) },
       new Date(now),
       signal,
     );
@@ -159,6 +162,44 @@ export class RebalanceController implements Runnable {
     });
   }
 
+  /**
+   * Capacity advice for a pool with scaleRecommendations (capacity-advice.ts), its gauge, and an Event when
+   * CapacityPressure turns True or its reason changes; undefined for other pools.
+   */
+  private advise(
+    pool: ResourcePool,
+    object: CustomObject,
+    members: readonly string[],
+    usage: PoolUsageView | undefined,
+    now: number,
+  ): CapacityAdvice | undefined {
+    const name = pool.metadata.name;
+    if (!pool.spec.optimization.scaleRecommendations) {
+      this.metrics?.recommendedNodes.remove({ pool: name });
+      return undefined;
+    }
+    const advice = capacityAdvice({
+      pool,
+      generation: object.metadata?.generation,
+      members,
+      model: this.deps.model,
+      usage,
+      forecaster: this.deps.usage.forecaster(name),
+      now,
+    });
+    if (advice.recommendation)
+      this.metrics?.recommendedNodes.set({ pool: name }, advice.recommendation.nodes);
+    const before = ((object.status as ResourcePoolStatus | undefined)?.conditions ?? []).find(
+      (c) => c.type === advice.condition.type,
+    );
+    const { status, reason, message } = advice.condition;
+    if (status === 'True' && (before?.status !== 'True' || before.reason !== reason))
+      this.deps.events.record(object, 'Warning', 'CapacityPressure', message);
+    else if (status === 'False' && before?.status === 'True')
+      this.deps.events.record(object, 'Normal', 'CapacityRelieved', message);
+    return advice;
+  }
+
   /** The pure part: usage, facts, then planRebalance. */
   private plan(
     pool: ResourcePool,
@@ -167,7 +208,7 @@ export class RebalanceController implements Runnable {
     settings: RebalanceSettings,
     term: PoolTerm,
     now: number,
-  ): RebalancePlan {
+  ): { plan: RebalancePlan; usage: PoolUsageView | undefined } {
     const { model, informers, policies } = this.deps;
     const name = pool.metadata.name;
     const pods: string[] = [];
@@ -201,7 +242,7 @@ export class RebalanceController implements Runnable {
     this.metrics?.hotNodes.set({ pool: name }, plan.status.nodes.hot);
     if (plan.status.imbalance !== undefined)
       this.metrics?.imbalance.set({ pool: name }, plan.status.imbalance);
-    return plan;
+    return { plan, usage };
   }
 
   /**
