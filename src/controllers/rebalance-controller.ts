@@ -189,6 +189,7 @@ export class RebalanceController implements Runnable {
     });
     if (advice.recommendation)
       this.metrics?.recommendedNodes.set({ pool: name }, advice.recommendation.nodes);
+    else this.metrics?.recommendedNodes.remove({ pool: name }); // no advice on stale figures
     const before = ((object.status as ResourcePoolStatus | undefined)?.conditions ?? []).find(
       (c) => c.type === advice.condition.type,
     );
