@@ -4,7 +4,13 @@
  * so does `parseResourcePool`.
  */
 import { z } from 'zod';
-import { duration, labelKey, namespaceName, nonEmptyLabelSelector, percentOfAllocatable } from './common.js';
+import {
+  durationBetween,
+  labelKey,
+  namespaceName,
+  nonEmptyLabelSelector,
+  percentOfAllocatable,
+} from './common.js';
 import { EvictionSchema } from './resource-pool-eviction.js';
 import { FailoverSchema } from './resource-pool-failover.js';
 import { ConsolidationSchema } from './resource-pool-consolidation.js';
@@ -32,7 +38,9 @@ export const CeilingsSchema = z
   .describe(
     'Safety ceilings per resource, in percent of node allocatable. Fulcrum places or moves a pod onto a node ' +
       'only if the node stays within every ceiling afterwards; a pod that fits nowhere stays Pending rather than ' +
-      'overload a node. A node above a ceiling is a source for rebalancing and sets CapacityPressure=True.',
+      "overload a node. A node above a ceiling is a source for rebalancing. The pool's requests over its " +
+      'capacity at the ceilings set CapacityPressure=True (with optimization.scaleRecommendations, its usage ' +
+      'and forecast too).',
   );
 
 export const WeightsSchema = withRules(
@@ -106,19 +114,37 @@ export const OptimizationSchema = z
       .enum(['None', 'Holt', 'EWMA'])
       .default('None')
       .describe(
-        'Usage forecast that placement and rebalancing look ahead with: None (default), EWMA (smoothed level) ' +
-          'or Holt (level and trend).',
+        'Usage forecast per node and resource, learnt from the metrics rebalancing reads: None (default), ' +
+          'EWMA (a smoothed level, no trend) or Holt (level and trend). With Holt, rebalancing on the Usage ' +
+          "and Max bases plans on each node's usage now plus the growth its forecast expects over the horizon, " +
+          'so a node trending toward a ceiling is relieved, and not chosen as a destination, before it crosses ' +
+          '(moves made on a forecast say so in their reason). EWMA expects no growth, so rebalancing plans as ' +
+          "with None. Recommendations (scaleRecommendations) use the pool's forecast total with either model. " +
+          'Placement by the scheduler (allocation.basis) does not use forecasts.',
       ),
-    horizon: duration.default('10m').describe('How far ahead the forecast looks (default 10m).'),
+    horizon: durationBetween('1m', '24h')
+      .default('10m')
+      .describe(
+        'How far ahead the forecast looks, 1m to 24h (default 10m). The model learns one step of ' +
+          'max(rebalancing.interval, horizon / 10) at a time and is used once it has learnt five steps.',
+      ),
     scaleRecommendations: z
       .boolean()
       .default(false)
-      .describe('Whether to publish node-count recommendations for the pool in status (default false).'),
+      .describe(
+        "Whether to advise on the pool's node count (default false). When true, the pool's CapacityPressure " +
+          'condition is True when its demand at the horizon (the larger of usage now, the forecast total with a ' +
+          'forecast, and requests) exceeds the capacity of its ready nodes at the ceilings even if spread ' +
+          'evenly, naming how many nodes of its typical shape (median allocatable) are needed and by when; ' +
+          'False says how many could go, or that capacity is enough. status.recommendation and the metric ' +
+          'fulcrum_pool_recommended_nodes carry the node count. Advice only: nothing is scaled.',
+      ),
     consolidation: ConsolidationSchema.prefault({}),
   })
   .describe(
-    'Forecasting, recommendations and consolidation. Forecasts and recommendations never move pods by ' +
-      'themselves; consolidation acts only when its mode is not Off.',
+    'Forecasting, recommendations and consolidation. A forecast changes what rebalancing sees and acts only ' +
+      'through it (its mode and budgets); recommendations never move pods; consolidation acts only when its ' +
+      'mode is not Off.',
   );
 
 export const NamespacePriorityLimitSchema = z.object({

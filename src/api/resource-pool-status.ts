@@ -137,11 +137,20 @@ export const PoolFailoverStatusSchema = z
 
 export const PoolRecommendationSchema = z
   .object({
-    nodes: z.int().min(0).optional().describe('Recommended node count for the forecast horizon.'),
-    reason: z.string().max(1024).optional().describe('Why.'),
-    time: timestamp.optional().describe('When the recommendation was made.'),
+    nodes: z
+      .int()
+      .min(0)
+      .optional()
+      .describe(
+        'Ready, schedulable nodes the pool needs over the forecast horizon to stay within its ceilings if ' +
+          'its demand were spread evenly: the nodes it has plus those needed, or minus those that could go.',
+      ),
+    reason: z.string().max(1024).optional().describe('Why: the CapacityPressure message.'),
+    time: timestamp.optional().describe('When the recommendation was last written.'),
   })
-  .describe('Scale recommendation (optimization.scaleRecommendations).');
+  .describe(
+    'Node-count advice (optimization.scaleRecommendations); absent while metrics are stale. Nothing acts on it.',
+  );
 
 export const ResourcePoolStatusSchema = z
   .object({

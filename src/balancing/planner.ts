@@ -398,7 +398,9 @@ function runPass(ctx: MoveContext, pass: Pass, rule: HeatRule): boolean {
       ctx.account(destination.node, candidate.demand, 1);
       ctx.nearby?.account(destination.node, candidate.demand, 1); // private: never restored
       moves.evictions.push(
-        evictionRequest(candidate, source, destination.node, verdict.budgets, ctx.loads.mean, pass.mode),
+        evictionRequest(candidate, source, destination.node, verdict.budgets, ctx.loads.mean, pass.mode, {
+          forecast: input.forecastNotes?.get(source.node),
+        }),
       );
     }
   }
@@ -460,12 +462,15 @@ function evictionRequest(
   budgets: string[],
   mean: number,
   mode: MoveMode,
+  notes: { forecast: string | undefined },
 ): EvictionRequest {
   const { pod } = candidate;
+  const reading = notes.forecast === undefined ? '' : ' on its forecast';
   const why =
     source.overCeiling.length > 0
-      ? `${source.node} is over its ${source.overCeiling.join(', ')} ceiling`
-      : `${source.node} is hot: load ${Math.round(source.load)}% against a pool mean of ${Math.round(mean)}%`;
+      ? `${source.node} is over its ${source.overCeiling.join(', ')} ceiling${reading}`
+      : `${source.node} is hot${reading}: load ${Math.round(source.load)}% against a pool mean of ${Math.round(mean)}%`;
+  const forecast = notes.forecast === undefined ? '' : ` (forecast: ${notes.forecast})`;
   return {
     kind: 'Evict',
     mode,
@@ -478,7 +483,7 @@ function evictionRequest(
     ...(candidate.workload !== undefined ? { workload: candidate.workload } : {}),
     priority: candidate.priority,
     budgets,
-    reason: `${mode}: ${why}; moving ${pod.key} (priority ${candidate.priority}, ${candidate.qos}) to ${to}`,
+    reason: `${mode}: ${why}${forecast}; moving ${pod.key} (priority ${candidate.priority}, ${candidate.qos}) to ${to}`,
   };
 }
 

@@ -70,8 +70,13 @@ export interface RebalanceInput {
   generation?: number;
   /** The caller's clock, ms. */
   now: number;
-  /** Smoothed fresh node usage (UsageStore.view().usage); nodes missing count by requests. */
+  /**
+   * Smoothed fresh node usage (UsageStore.view().usage); nodes missing count by requests. In a pool that
+   * forecasts, the looked-ahead usage at the horizon instead (optimize/lookahead.ts).
+   */
   usage?: ReadonlyMap<string, ResourceVector>;
+  /** Nodes whose `usage` a forecast raised, with a note for move reasons ("cpu 84% in 10m"). */
+  forecastNotes?: ReadonlyMap<string, string>;
   /** Smoothed per-pod usage: what evicting a pod frees on the Usage basis (else its requests). */
   podUsage?: ReadonlyMap<string, ResourceVector>;
   /** Required on the Usage and Max bases: stale metrics stop all moves. */

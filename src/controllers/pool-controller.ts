@@ -15,7 +15,8 @@ export type PoolControllerDeps = ControllerDeps;
 
 /**
  * Keeps every ResourcePool's status true: member nodes, capacity and requests per resource against the
- * ceilings, and the Ready and CapacityPressure conditions. An invalid spec becomes Ready=False with every
+ * ceilings, and the Ready and CapacityPressure conditions (CapacityPressure from requests; in a pool with
+ * optimization.scaleRecommendations the rebalance controller owns it instead). An invalid spec becomes Ready=False with every
  * offending field named; it is never an error that crashes or retries in a loop.
  */
 export function createPoolController(deps: PoolControllerDeps): QueuedController {
@@ -55,7 +56,14 @@ function desiredStatus(object: CustomObject, deps: PoolControllerDeps, now: Date
       ...(contested.length ? { contested: contested.slice(0, 20).map((c) => c.node) } : {}),
     },
     resources: summary.resources,
-    conditions: mergeConditions(existingConditions(object), summary.conditions, now),
+    // With scaleRecommendations, CapacityPressure is the balancer's (forecast and usage, not only requests).
+    conditions: mergeConditions(
+      existingConditions(object),
+      parsed.value.spec.optimization.scaleRecommendations
+        ? summary.conditions.filter((c) => c.type !== 'CapacityPressure')
+        : summary.conditions,
+      now,
+    ),
   };
 }
 

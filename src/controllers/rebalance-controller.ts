@@ -2,11 +2,13 @@
  * The rebalance controller: while this replica leads, every valid pool is planned once per its
  * `spec.rebalancing.interval` and the plan carried out through the Actuator. Per pool and interval:
  *
- *  1. read the pool's usage (PoolUsage, fed by the MetricsLoop on every replica) and the pod facts;
+ *  1. read the pool's usage (PoolUsage, fed by the MetricsLoop on every replica) and the pod facts; in a
+ *     pool that forecasts, plan on each node's larger of usage now and its forecast at the horizon;
  *  2. plan with the pure core (planRebalance: hysteresis, victims, budgets, destinations, hot taints);
  *  3. act (MoveExecutor): evictions through the Eviction API, node cooldown stamps, hot taints;
  *  4. write Balanced, MetricsAvailable, nodes.hot, load, imbalance, lastActions and counters by server-side
- *     apply under the field manager `fulcrum-balancer`, beside what the pool and failover controllers own.
+ *     apply under the field manager `fulcrum-balancer`, beside what the pool and failover controllers own;
+ *     with scaleRecommendations also CapacityPressure and the recommendation (capacity-advice.ts).
  *
  * Heat, move history and counters belong to one leadership term and start from the API server (pool-term.ts),
  * so a new leader neither forgets a cooldown nor repeats a cycle's budget. Pools are planned one after the
@@ -44,11 +46,13 @@ import { MoveExecutor, type Execution } from './rebalance/move-executor.js';
 import { outcomeStatus } from './rebalance/outcome-status.js';
 import { rebalanceFacts } from './rebalance/pod-facts.js';
 import { startTerm, type PoolTerm } from './rebalance/pool-term.js';
-import { PoolUsage, type PoolUsageSettings } from './rebalance/pool-usage.js';
+import { PoolUsage, type PoolUsageSettings, type PoolUsageView } from './rebalance/pool-usage.js';
+import { capacityAdvice, type CapacityAdvice } from './rebalance/capacity-advice.js';
 import { RebalanceMetrics } from './rebalance/rebalance-metrics.js';
 import { RebalanceStatusWriter } from './rebalance/rebalance-status-writer.js';
 import { ConsolidationStep } from './consolidation/consolidation-step.js';
 import { drainsOf } from '../consolidation/index.js';
+import { forecastStepMs, lookaheadUsage, type LookaheadUsage } from '../optimize/index.js';
 
 /** Longest sleep between looks at the pools, so a new pool or a changed interval is seen soon. */
 const MAX_IDLE_MS = 1_000;
@@ -123,7 +127,7 @@ export class RebalanceController implements Runnable {
     term.nextAt = now + settings.intervalMs;
     term.history = pruneHistory(term.history, now, settings.cooldownMs);
 
-    const plan = this.plan(pool, object, members, settings, term, now);
+    const { plan, usage } = this.plan(pool, object, members, settings, term, now);
     term.heat = plan.heat;
     const mode: ActuationMode = settings.mode === 'DryRun' ? 'DryRun' : 'Enforce';
     const execution = await this.executor.execute(plan, {
@@ -137,9 +141,10 @@ export class RebalanceController implements Runnable {
     this.record(term, execution, settings, now);
     this.report(object, plan, execution, term);
     const fragment = outcomeStatus(plan.status, execution, this.deps.metricsLoop.lastFailure);
+    const capacity = this.advise(pool, object, members, usage, now);
     const wrote = await this.statusWriter.write(
       object,
-      { fragment, lastActions: term.lastActions, counters: term.counters },
+      { fragment, lastActions: term.lastActions, counters: term.counters, ...(capacity ? { capacity } : {}) },
       new Date(now),
       signal,
     );
@@ -157,6 +162,45 @@ export class RebalanceController implements Runnable {
     });
   }
 
+  /**
+   * Capacity advice for a pool with scaleRecommendations (capacity-advice.ts), its gauge, and an Event when
+   * CapacityPressure turns True or its reason changes; undefined for other pools.
+   */
+  private advise(
+    pool: ResourcePool,
+    object: CustomObject,
+    members: readonly string[],
+    usage: PoolUsageView | undefined,
+    now: number,
+  ): CapacityAdvice | undefined {
+    const name = pool.metadata.name;
+    if (!pool.spec.optimization.scaleRecommendations) {
+      this.metrics?.recommendedNodes.remove({ pool: name });
+      return undefined;
+    }
+    const advice = capacityAdvice({
+      pool,
+      generation: object.metadata?.generation,
+      members,
+      model: this.deps.model,
+      usage,
+      forecaster: this.deps.usage.forecaster(name),
+      now,
+    });
+    if (advice.recommendation)
+      this.metrics?.recommendedNodes.set({ pool: name }, advice.recommendation.nodes);
+    else this.metrics?.recommendedNodes.remove({ pool: name }); // no advice on stale figures
+    const before = ((object.status as ResourcePoolStatus | undefined)?.conditions ?? []).find(
+      (c) => c.type === advice.condition.type,
+    );
+    const { status, reason, message } = advice.condition;
+    if (status === 'True' && (before?.status !== 'True' || before.reason !== reason))
+      this.deps.events.record(object, 'Warning', 'CapacityPressure', message);
+    else if (status === 'False' && before?.status === 'True')
+      this.deps.events.record(object, 'Normal', 'CapacityRelieved', message);
+    return advice;
+  }
+
   /** The pure part: usage, facts, then planRebalance. */
   private plan(
     pool: ResourcePool,
@@ -165,7 +209,7 @@ export class RebalanceController implements Runnable {
     settings: RebalanceSettings,
     term: PoolTerm,
     now: number,
-  ): RebalancePlan {
+  ): { plan: RebalancePlan; usage: PoolUsageView | undefined } {
     const { model, informers, policies } = this.deps;
     const name = pool.metadata.name;
     const pods: string[] = [];
@@ -178,6 +222,7 @@ export class RebalanceController implements Runnable {
       nodeIdle: (node) => model.podsOn(node).size === 0,
       podRequests: (key) => model.pod(key)?.requests ?? zeroResources(),
     });
+    const ahead = usage ? this.lookahead(pool, usage.nodes.usage, now) : undefined;
     const started = performance.now();
     const plan = planRebalance({
       model,
@@ -186,6 +231,7 @@ export class RebalanceController implements Runnable {
       ...(object.metadata?.generation !== undefined ? { generation: object.metadata.generation } : {}),
       now,
       ...(usage ? { usage: usage.nodes.usage, podUsage: usage.pods, metrics: usage.nodes } : {}),
+      ...(ahead ? { usage: ahead.usage, forecastNotes: ahead.notes } : {}),
       // Nodes consolidation drains take no pods and leave the mean: they are on their way out.
       failedNodes: new Set(drainsOf(this.memberInfos(members), now).keys()),
       heat: term.heat,
@@ -197,7 +243,27 @@ export class RebalanceController implements Runnable {
     this.metrics?.hotNodes.set({ pool: name }, plan.status.nodes.hot);
     if (plan.status.imbalance !== undefined)
       this.metrics?.imbalance.set({ pool: name }, plan.status.imbalance);
-    return plan;
+    return { plan, usage };
+  }
+
+  /**
+   * In a pool that forecasts, the usage rebalancing plans on: each node's larger of now and its ready
+   * forecast at the horizon (lookahead.ts). Undefined when the pool does not forecast.
+   */
+  private lookahead(
+    pool: ResourcePool,
+    current: ReadonlyMap<string, ResourceVector>,
+    now: number,
+  ): LookaheadUsage | undefined {
+    const forecaster = this.deps.usage.forecaster(pool.metadata.name);
+    if (!forecaster || pool.spec.optimization.forecast === 'None') return undefined;
+    return lookaheadUsage({
+      forecaster,
+      current,
+      now,
+      horizonMs: parseDuration(pool.spec.optimization.horizon),
+      allocatable: (node) => this.deps.model.node(node)?.allocatable,
+    });
   }
 
   /** History, counters and lastActions after an interval's actions. */
@@ -322,18 +388,27 @@ function nodeUsage(
 
 /**
  * The metrics loop (every replica) and the rebalance controller (leader only), sharing one PoolUsage;
- * `createOperator` adds both to the manager. Only pools that rebalance on measured usage are measured.
+ * `createOperator` adds both to the manager. Only pools that rebalance or consolidate on measured usage, or
+ * forecast, or recommend node counts, are measured.
  */
 export function createRebalancing(deps: RebalancingDeps): [MetricsLoop, RebalanceController] {
   const measured = (): Map<string, PoolUsageSettings> => {
     const wanted = new Map<string, PoolUsageSettings>();
     for (const pool of deps.pools.validPools().values()) {
       const r = pool.spec.rebalancing;
-      const consolidating = pool.spec.optimization.consolidation.mode !== 'Off';
-      if ((r.mode === 'Off' && !consolidating) || pool.spec.allocation.basis === 'Requests') continue;
+      const o = pool.spec.optimization;
+      const consolidating = o.consolidation.mode !== 'Off';
+      // Forecasts and recommendations read usage whatever the balance basis; rebalancing reads it on Usage/Max.
+      const forecasting = o.forecast !== 'None' || o.scaleRecommendations;
+      const balancing = r.mode !== 'Off' || consolidating;
+      if (!forecasting && (!balancing || pool.spec.allocation.basis === 'Requests')) continue;
+      const intervalMs = parseDuration(r.interval);
       wanted.set(pool.metadata.name, {
         windowMs: parseDuration(r.metricsWindow),
-        intervalMs: parseDuration(r.interval),
+        intervalMs,
+        ...(o.forecast !== 'None'
+          ? { forecast: { method: o.forecast, stepMs: forecastStepMs(intervalMs, parseDuration(o.horizon)) } }
+          : {}),
       });
     }
     return wanted;

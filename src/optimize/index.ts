@@ -13,6 +13,8 @@
  *   f.lookahead(node, currentVector, at) // ResourceVector for the Forecast basis: max(now, ready forecast)
  *   f.seriesOf(node, 'cpu')?.history    // BoundedSeries: points(), stepVolatility()
  *   poolTotalForecast(f, members, 'cpu', at, (n) => usageNow(n))   // a pool's total, bands summed
+ *   recommendCapacity({now, horizonMs, nodes, ceilings, demand: poolDemand({...})}) // CapacityPressure
+ *   lookaheadUsage({forecaster, current, now, horizonMs, allocatable}) // what rebalancing plans on, + notes
  *
  * Units are the ResourceVector's (millicores, bytes, bits/s). `forecastStepMs(interval, horizon)` is
  * max(interval, horizon / 10): the model learns one step mean per step, and a forecast for `at` is
@@ -21,6 +23,15 @@
  */
 export { BoundedSeries, type ClosedStep } from './bounded-series.js';
 export { DAY_MS, MINUTE_MS, seededNormal, seededRandom, type KnownSeries } from './known-series.js';
+export {
+  recommendCapacity,
+  type CapacityInput,
+  type CapacityReason,
+  type CapacityRecommendation,
+  type ResourceDemand,
+} from './capacity-recommendation.js';
+export { poolDemand, type PoolDemandInput } from './pool-demand.js';
+export { formatSpan, lookaheadUsage, type LookaheadInput, type LookaheadUsage } from './lookahead.js';
 export { poolTotalForecast, type PoolTotalForecast } from './pool-total.js';
 export {
   BAND_Z,

@@ -261,6 +261,12 @@ export const invalidManifests: InvalidManifestCase[] = [
     wantField: 'spec.optimization.forecast',
   },
   {
+    scenario: 'forecast horizon shorter than a minute',
+    kind: R,
+    spec: pool({ optimization: { forecast: 'Holt', horizon: '30s' } }),
+    wantField: 'spec.optimization.horizon',
+  },
+  {
     scenario: 'priority limit for an invalid namespace name',
     kind: R,
     spec: pool({ priorityLimits: { namespaces: [{ names: ['Team_A'], maxPriority: 10 }] } }),

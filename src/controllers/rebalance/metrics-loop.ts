@@ -1,8 +1,10 @@
 /**
  * The metrics loop: one per operator, on every replica (a standby keeps warm samples, as it keeps warm
  * caches, so a new leader can judge load at once). Each round it asks the metrics source once for every
- * node and pod, and files the samples under their pools (PoolUsage). It runs at the shortest interval of the
- * pools that rebalance, and not at all while none does, so a cluster without rebalancing is never polled.
+ * node and pod, and files the samples under their pools (PoolUsage), which also feeds the forecasters of the
+ * pools that forecast. It runs at the shortest interval of the pools that are measured (they rebalance,
+ * consolidate, forecast or recommend a node count), and not at all while none is, so a cluster without any
+ * of these is never polled.
  *
  * A round that fails entirely is logged and skipped: samples then age until the pools' conditions say their
  * metrics are stale, which is the one place where that is decided.
@@ -107,6 +109,7 @@ export class MetricsLoop implements Runnable {
     usage.retain(
       (node) => model.node(node) !== undefined,
       (pod) => model.pod(pod) !== undefined,
+      this.options.poolOfNode,
     );
   }
 

@@ -97,4 +97,43 @@ describe('PoolUsage', () => {
     expect(view?.nodes.stale).toEqual([{ key: 'a1', reason: 'NoSamples' }]);
     expect(view?.pods.size).toBe(0);
   });
+
+  it('feeds the node samples of a forecasting pool to its forecaster, and no other pool has one', () => {
+    const usage = new PoolUsage();
+    const forecast = { method: 'Holt' as const, stepMs: 10_000 };
+    usage.configure(
+      new Map([
+        ['a', { windowMs: 60_000, intervalMs: 10_000, forecast }],
+        ['b', { windowMs: 60_000, intervalMs: 10_000 }],
+      ]),
+    );
+    // a1 grows by 100 m per 10 s step: after 8 steps the forecast is ready and carries the trend.
+    for (let k = 0; k <= 8; k++) usage.record(collection(T0 + k * 10_000, 1000 + 100 * k), routing);
+    const f = usage.forecaster('a');
+    expect(usage.forecaster('b')).toBeUndefined();
+    expect(f?.size).toBe(1); // a1 only: b1 and 'elsewhere' belong to no forecasting pool; pods are not learnt
+    const ahead = f?.forecast('a1', 'cpu', T0 + 80_000 + 60_000);
+    expect(ahead?.ready).toBe(true);
+    expect(ahead?.trendPerMinute).toBeGreaterThan(300);
+    expect(ahead?.value).toBeGreaterThan(2000);
+  });
+
+  it('keeps the usage stores when only the forecast changes, and forgets nodes that left the pool', () => {
+    const usage = new PoolUsage();
+    usage.configure(new Map([['a', { windowMs: 60_000, intervalMs: 10_000 }]]));
+    usage.record(collection(T0, 1000), routing);
+    const forecast = { method: 'EWMA' as const, stepMs: 10_000 };
+    usage.configure(new Map([['a', { windowMs: 60_000, intervalMs: 10_000, forecast }]]));
+    expect(usage.view('a', viewInput(['a1'], [], T0))?.nodes.usage.get('a1')?.cpu).toBe(1000);
+    usage.record(collection(T0 + 10_000, 1000), routing);
+    expect(usage.forecaster('a')?.size).toBe(1);
+    usage.retain(
+      () => true,
+      () => true,
+      () => 'b', // a1 moved to pool b
+    );
+    expect(usage.forecaster('a')?.size).toBe(0);
+    usage.configure(new Map([['a', { windowMs: 60_000, intervalMs: 10_000 }]]));
+    expect(usage.forecaster('a')).toBeUndefined();
+  });
 });

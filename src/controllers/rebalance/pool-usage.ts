@@ -1,13 +1,15 @@
 /**
- * Measured usage per pool: one node `UsageStore` and one pod `UsageStore` for every pool that rebalances,
+ * Measured usage per pool: one node `UsageStore` and one pod `UsageStore` for every pool that is measured,
  * each with that pool's own smoothing window and staleness threshold (three of its intervals), so a pool
  * measured every 15 s and one measured every minute each judge staleness by their own clock.
  *
  * Pure: a collection comes in, views go out; time is passed in. A node's samples go to the store of the pool
  * that owns it, a pod's to the pool of the node it is bound to; anything else is dropped, so the stores hold
- * no more than the pools' own nodes and pods.
+ * no more than the pools' own nodes and pods. A pool that forecasts (`spec.optimization.forecast` not None)
+ * also has a `UsageForecaster` learning its nodes' samples; it forgets nodes that left the pool or the cluster.
  */
 import type { ResourceVector } from '../../model/resources.js';
+import { UsageForecaster, type ForecastMethod } from '../../optimize/index.js';
 import {
   UsageStore,
   staleAfterIntervals,
@@ -21,6 +23,8 @@ import {
 export interface PoolUsageSettings {
   windowMs: number;
   intervalMs: number;
+  /** The pool's forecast model and its step (forecastStepMs), when it forecasts. */
+  forecast?: { method: ForecastMethod; stepMs: number };
 }
 
 /** Where samples belong: the pool of a node, and the node of a pod. */
@@ -41,6 +45,7 @@ interface PoolStores {
   settings: PoolUsageSettings;
   nodes: UsageStore;
   pods: UsageStore;
+  forecaster?: UsageForecaster;
 }
 
 export class PoolUsage {
@@ -51,19 +56,37 @@ export class PoolUsage {
   /**
    * Keeps a store pair for exactly the pools in `wanted`. A pool whose window or interval changed starts
    * afresh (its old samples were smoothed and aged by other rules); pools no longer wanted are forgotten.
+   * A changed forecast model or step starts the forecaster afresh and keeps the usage stores.
    */
   configure(wanted: ReadonlyMap<string, PoolUsageSettings>): void {
     for (const name of [...this.pools.keys()]) if (!wanted.has(name)) this.pools.delete(name);
     for (const [name, settings] of wanted) {
       const current = this.pools.get(name);
-      if (current && sameSettings(current.settings, settings)) continue;
+      if (current && sameSettings(current.settings, settings)) {
+        if (!sameForecast(current.settings, settings)) {
+          current.settings = settings;
+          setForecaster(current, settings);
+        }
+        continue;
+      }
       const options = {
         windowMs: settings.windowMs,
         staleAfterMs: staleAfterIntervals(settings.intervalMs),
         smoothing: this.smoothing,
       };
-      this.pools.set(name, { settings, nodes: new UsageStore(options), pods: new UsageStore(options) });
+      const stores: PoolStores = {
+        settings,
+        nodes: new UsageStore(options),
+        pods: new UsageStore(options),
+      };
+      setForecaster(stores, settings);
+      this.pools.set(name, stores);
     }
+  }
+
+  /** The forecaster of `pool`, when it forecasts. */
+  forecaster(pool: string): UsageForecaster | undefined {
+    return this.pools.get(pool)?.forecaster;
   }
 
   /** The pools with stores, by name. */
@@ -84,11 +107,21 @@ export class PoolUsage {
     );
   }
 
-  /** Forgets nodes and pods that no longer exist, so the stores do not grow forever. */
-  retain(nodeExists: (node: string) => boolean, podExists: (podKey: string) => boolean): void {
-    for (const stores of this.pools.values()) {
+  /**
+   * Forgets nodes and pods that no longer exist, so the stores do not grow forever; a forecaster also forgets
+   * nodes that `poolOfNode` no longer places in its pool.
+   */
+  retain(
+    nodeExists: (node: string) => boolean,
+    podExists: (podKey: string) => boolean,
+    poolOfNode?: (node: string) => string | undefined,
+  ): void {
+    for (const [pool, stores] of this.pools) {
       stores.nodes.retain(nodeExists);
       stores.pods.retain(podExists);
+      stores.forecaster?.retain(
+        (node) => nodeExists(node) && (poolOfNode === undefined || poolOfNode(node) === pool),
+      );
     }
   }
 
@@ -127,10 +160,23 @@ export class PoolUsage {
       if (list) list.push(sample);
       else byPool.set(pool, [sample]);
     }
-    for (const [pool, list] of byPool) (this.pools.get(pool) as PoolStores)[kind].record(list);
+    for (const [pool, list] of byPool) {
+      const stores = this.pools.get(pool) as PoolStores;
+      stores[kind].record(list);
+      if (kind === 'nodes') stores.forecaster?.record(list);
+    }
   }
 }
 
 function sameSettings(a: PoolUsageSettings, b: PoolUsageSettings): boolean {
   return a.windowMs === b.windowMs && a.intervalMs === b.intervalMs;
+}
+
+function sameForecast(a: PoolUsageSettings, b: PoolUsageSettings): boolean {
+  return a.forecast?.method === b.forecast?.method && a.forecast?.stepMs === b.forecast?.stepMs;
+}
+
+function setForecaster(stores: PoolStores, settings: PoolUsageSettings): void {
+  if (settings.forecast) stores.forecaster = new UsageForecaster(settings.forecast);
+  else delete stores.forecaster;
 }

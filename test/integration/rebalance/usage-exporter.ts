@@ -4,7 +4,8 @@
  * `node_cpu_seconds_total` (modes user and idle of one 8-core figure) and `node_memory_*`. The usage behind
  * them is what the scenario intends: the sum of the `kwok.x-k8s.io/usage-cpu` / `-memory` annotations of the
  * Running pods bound to the node, re-read from the API server every second, so a moved pod takes its usage
- * with it, as it does for kwok and metrics-server in the metrics.k8s.io scenario.
+ * with it, as it does for kwok and metrics-server in the metrics.k8s.io scenario; plus, when given, a usage
+ * trace of the test's own (`extraCpu`), so a test can make usage rise over time without pods.
  *
  * The cpu counters are integrated over time (usage × elapsed seconds), never recomputed from the current
  * rate: a counter that went down when a pod left would read as a counter reset to rate(). They keep
@@ -40,6 +41,8 @@ export class UsageExporter {
   constructor(
     kc: k8s.KubeConfig,
     private readonly nodes: readonly string[],
+    /** Cpu (millicores) a node uses besides its pods' annotations, read at every refresh (a usage trace). */
+    private readonly extraCpu: (node: string) => number = () => 0,
   ) {
     this.core = kc.makeApiClient(k8s.CoreV1Api);
     for (const node of nodes) {
@@ -120,6 +123,7 @@ export class UsageExporter {
       sum.cpu += parseMillicores(annotations['kwok.x-k8s.io/usage-cpu'] ?? '1m');
       sum.memory += parseUnits(annotations['kwok.x-k8s.io/usage-memory'] ?? '1Mi');
     }
+    for (const [node, sum] of next) sum.cpu += this.extraCpu(node);
     // The counters run at the old usage up to this instant, then at the new one.
     this.advance();
     for (const [node, u] of next) this.usage.set(node, u);
