@@ -101,8 +101,10 @@ test('half the pool failing at once trips the partition guard: nothing is fenced
 });
 
 test('a node whose probe fails while its kubelet Lease keeps renewing is neither fenced nor emptied', async () => {
-  const node = await scenario.victim();
+  // The last node: the next tests pick their victims from the front, so this probe streak stays its own.
+  const node = scenario.nodeNames[scenario.nodeNames.length - 1]!;
   const before = (await scenario.pods()).filter((p) => p.node === node);
+  expect(before.length).toBeGreaterThan(0);
   await scenario.stopListener(node);
   try {
     // Longer than a missed renewal (13 s) and than it takes a dead node to be fenced (about 14 s).
@@ -130,6 +132,8 @@ test('a dead node: Deployment pods move at once (graceful), the StatefulSet pod 
   try {
     const killedAt = Date.now();
     await scenario.kill(victim);
+    // kill-node.sh leaves renewTime as the kubelet (kwok) last wrote it: the Lease's last sign of life.
+    const lastRenewal = await leaseRenewTime(victim);
 
     // Fenced = marker + cordon; the out-of-service taint is not written before the node is confirmed down.
     const fenced = await eventually(
@@ -201,18 +205,19 @@ test('a dead node: Deployment pods move at once (graceful), the StatefulSet pod 
     expect(last.podsRescheduled).toBe(moves.length);
     expect(last.confirmedBy).toBe('SafeTime');
     const released = Date.parse(last.releasedAt!);
-    // Never before the safe time: both channels went silent no earlier than the kill.
-    expect(released - killedAt).toBeGreaterThanOrEqual(SAFE_TIME_MS);
+    // Never before the safe time: the Lease has been silent since its last renewal (before the kill, at most
+    // one renew interval) and the probe since the kill or earlier; the later of the two starts the count.
+    expect(released - lastRenewal).toBeGreaterThanOrEqual(SAFE_TIME_MS);
     expect(deploymentsRunning).toBeLessThan(released);
     for (const p of dbOnVictim)
-      expect(db.deletedAt(p.uid) ?? 0).toBeGreaterThanOrEqual(killedAt + SAFE_TIME_MS);
+      expect(db.deletedAt(p.uid) ?? 0).toBeGreaterThanOrEqual(lastRenewal + SAFE_TIME_MS);
     console.log(
       [
         `failover of ${victim} (${moves.length} pods to move, ${dbOnVictim.length} of them StatefulSet, ${stays.length} failover: None left alone), safe time ${SAFE_TIME}:`,
         `  detection (killed → Failed):                         ${ms(Date.parse(last.detectedAt!) - killedAt)}`,
         `  fencing   (killed → marker + cordon written):        ${ms(Date.parse(last.fencedAt!) - killedAt)} (seen by the test ${ms(fencedSeen - killedAt)})`,
         `  fast path (killed → all Deployment pods Running elsewhere): ${ms(deploymentsRunning - killedAt)}; ${terminatingOnVictim} old pods still Terminating on the dead node then`,
-        `  released  (killed → confirmed down, taint, force delete):  ${ms(released - killedAt)}`,
+        `  released  (killed → confirmed down, taint, force delete):  ${ms(released - killedAt)} (${ms(released - lastRenewal)} after the last Lease renewal)`,
         `  bound     (killed → all bound elsewhere, operator):  ${ms(Date.parse(last.completedAt!) - killedAt)}`,
         `  running   (killed → StatefulSet pod Running elsewhere, test): ${ms(runningElsewhere - killedAt)}`,
       ].join('\n'),
@@ -308,6 +313,15 @@ test("a fence agent's confirmation releases the StatefulSet pod at once, without
     db.stop();
   }
 }, 180_000);
+
+/** The renewTime of the node's Lease in kube-node-lease, in ms since the epoch. */
+async function leaseRenewTime(node: string): Promise<number> {
+  const coordination = kc.makeApiClient(k8s.CoordinationV1Api);
+  const lease = await coordination.readNamespacedLease({ name: node, namespace: 'kube-node-lease' });
+  const renew = lease.spec?.renewTime;
+  if (!renew) throw new Error(`the Lease of ${node} has no renewTime`);
+  return new Date(renew as unknown as string).getTime();
+}
 
 async function eventsOn(name: string, reason: string): Promise<k8s.CoreV1Event[]> {
   const list = await core.listNamespacedEvent({
