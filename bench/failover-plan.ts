@@ -171,7 +171,9 @@ export function runFailoverPlan(args: BenchArgs): BenchResult {
     policyOf: (p: PodInfo) =>
       cluster.policies.get(p.labels.app ?? '') ?? { failover: 'Reschedule', priority: 0 },
     ownerKind: (p: PodInfo) => cluster.owners.get(p.key),
-    now: Date.now(),
+    // Within the safe time of a failure at 0: the fast path (replaceable pods deleted, the rest awaiting).
+    now: 60_000,
+    safeTimeMs: 300_000,
   };
   const victimNode = cluster.model.node(cluster.victim) as NodeInfo;
   const fence = planFailover({ ...base, node: victimNode, fenced: false, pods: [] });

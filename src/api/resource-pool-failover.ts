@@ -93,8 +93,22 @@ export const FailoverSchema = z
       .enum(['OutOfServiceTaint', 'CordonOnly'])
       .default('OutOfServiceTaint')
       .describe(
-        'How a failed node is fenced before its pods are replaced: OutOfServiceTaint (node.kubernetes.io/' +
-          'out-of-service, so volumes detach and StatefulSet pods are released; the default) or CordonOnly.',
+        'How a failed node is fenced: it is always cordoned and annotated fulcrum.io/fenced-by before any pod ' +
+          'is deleted. With OutOfServiceTaint (default) it also gets node.kubernetes.io/out-of-service=' +
+          'nodeshutdown:NoSchedule, but only once it is confirmed down (see safeTime), so that its volumes ' +
+          'detach and terminating pods are released. CordonOnly never taints.',
+      ),
+    safeTime: durationBetween('10s', '24h')
+      .default('5m')
+      .describe(
+        "How long a failed node's probe must fail and its kubelet Lease go unrenewed before the node counts " +
+          'as confirmed down and its at-most-once pods (WorkloadPolicy failoverClass; by default StatefulSet ' +
+          'pods, pods with a PersistentVolumeClaim and pods without a controller) are released with the ' +
+          'out-of-service taint and a force delete (10s to 24h, default 5m, as long as Kubernetes waits ' +
+          'before evicting). Set it to the time in which a node cut off from the control plane is sure to ' +
+          'have stopped its containers (a watchdog or self-node-remediation reboot). A fence agent that sets ' +
+          'the node annotation fulcrum.io/fence-confirmed (RFC 3339 time) releases them at once; so does the ' +
+          "Node's deletion.",
       ),
     maxUnhealthy: intOrPercent
       .default('30%')

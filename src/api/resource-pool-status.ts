@@ -116,7 +116,18 @@ export const FailedNodeSchema = z.object({
     .string()
     .max(64)
     .optional()
-    .describe('Where failover stands: Detected, Fenced, Rescheduling, Done.'),
+    .describe(
+      'Where failover stands: Detected, Fenced, Rescheduling, AwaitingConfirmedDown (its replaceable pods ' +
+        'are moved; its at-most-once pods wait until the node is confirmed down), Done.',
+    ),
+  podsAwaitingConfirmedDown: z
+    .int()
+    .min(0)
+    .optional()
+    .describe(
+      'At-most-once pods (StatefulSet, PersistentVolumeClaim, ...) left on the node until it is confirmed ' +
+        'down (failover.safeTime, a fence agent, or the Node deletion); each has an AwaitingConfirmedDown Event.',
+    ),
 });
 
 export const FailoverRecordSchema = z.object({
@@ -125,6 +136,19 @@ export const FailoverRecordSchema = z.object({
   fencedAt: timestamp.optional().describe('When the node was fenced.'),
   completedAt: timestamp.optional().describe('When every pod had been bound elsewhere.'),
   podsRescheduled: z.int().min(0).optional().describe('Pods replaced.'),
+  releasedAt: timestamp
+    .optional()
+    .describe(
+      'When the node was confirmed down and its at-most-once pods released (out-of-service taint, force delete).',
+    ),
+  confirmedBy: z
+    .enum(['SafeTime', 'FenceAgent', 'OutOfServiceTaint', 'NodeDeleted'])
+    .optional()
+    .describe(
+      'What confirmed the node down: SafeTime (probe failing and Lease unrenewed for failover.safeTime), ' +
+        'FenceAgent (annotation fulcrum.io/fence-confirmed), OutOfServiceTaint (set by an administrator) or ' +
+        'NodeDeleted.',
+    ),
   durationMs: z.number().min(0).optional().describe('Detection to completion, in milliseconds.'),
 });
 

@@ -44,6 +44,7 @@ describe('parseResourcePool', () => {
         successThreshold: 2,
       },
       fencing: 'OutOfServiceTaint',
+      safeTime: '5m',
       maxUnhealthy: '30%',
     });
     expect(spec.optimization).toMatchObject({

@@ -16,6 +16,7 @@ describe('parseWorkloadPolicy', () => {
       priority: 0,
       movable: true,
       failover: 'Reschedule',
+      failoverClass: 'Auto',
     });
   });
 

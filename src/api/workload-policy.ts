@@ -48,8 +48,22 @@ export const WorkloadPolicySpecSchema = z
       .enum(['Reschedule', 'None'])
       .default('Reschedule')
       .describe(
-        'Reschedule replaces these pods on healthy nodes as soon as their node is fenced (default); None leaves ' +
-          'them to Kubernetes.',
+        'Reschedule replaces these pods on healthy nodes when their node has failed, as fast as failoverClass ' +
+          'allows (default); None leaves them to Kubernetes.',
+      ),
+    failoverClass: z
+      .enum(['Auto', 'Replaceable', 'AtMostOnce'])
+      .default('Auto')
+      .describe(
+        "How fast a failed node's pods may be replaced. Replaceable: deleted gracefully as soon as the node " +
+          'has failed (two channels of evidence) and is cordoned, so their controller starts a replacement at ' +
+          'once; a copy may still run on a node that is only cut off. AtMostOnce: left in place until the node ' +
+          "is confirmed down (probe failing and Lease unrenewed for the pool's failover.safeTime, a fence " +
+          "agent's fulcrum.io/fence-confirmed annotation, an administrator's out-of-service taint, or the " +
+          "Node's deletion), then released with the out-of-service taint and a force delete. Auto (default): " +
+          'AtMostOnce for StatefulSet pods, pods with a PersistentVolumeClaim or generic ephemeral volume, ' +
+          'pods without a controller and pods of other controller kinds; Replaceable for ReplicaSet, ' +
+          'ReplicationController and Job pods.',
       ),
     minAvailable: intOrPercent
       .optional()

@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { HOT_TAINT_KEY } from '../balancing/hot-taint.js';
 import { REBALANCED_AT_ANNOTATION } from '../balancing/move-history.js';
+import { FENCE_CONFIRMED_ANNOTATION } from '../failover/confirmed-down.js';
 import { FENCED_BY_ANNOTATION } from '../failover/fence-marker.js';
 import { OUT_OF_SERVICE_TAINT_KEY } from '../failover/recovery-plan.js';
 import { chartFile } from './chart-readme.js';
 
-// Every taint key and annotation the operator writes on nodes (through the Actuator's node changes).
+// Every taint key and annotation the operator writes on nodes (through the Actuator's node changes); a fence
+// agent's confirmation is only ever removed (on unfence), which the policy checks separately.
 const WRITTEN_TAINT_KEYS = [OUT_OF_SERVICE_TAINT_KEY, HOT_TAINT_KEY];
-const WRITTEN_ANNOTATIONS = [FENCED_BY_ANNOTATION, REBALANCED_AT_ANNOTATION];
+const WRITTEN_ANNOTATIONS = [FENCED_BY_ANNOTATION, REBALANCED_AT_ANNOTATION, FENCE_CONFIRMED_ANNOTATION];
 
 /** The CEL list literal of the policy variable `name`, as strings. */
 function policyList(template: string, name: string): string[] {
@@ -25,5 +27,9 @@ describe('the chart admission policy allows exactly the node writes the operator
 
   test('its own annotations are the annotations failover and rebalancing write', () => {
     expect(policyList(template, 'ownAnnotations').sort()).toEqual([...WRITTEN_ANNOTATIONS].sort());
+  });
+
+  test('a fence agent confirmation may be removed but never set by the operator', () => {
+    expect(template).toContain(`!('${FENCE_CONFIRMED_ANNOTATION}' in variables.newAnnotations) ||`);
   });
 });

@@ -14,19 +14,23 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Actuator } from '../actuation/index.js';
-import type { ResourcePool } from '../api/index.js';
+import { parseDuration, type ResourcePool } from '../api/index.js';
 import {
   describeEvidence,
   describeFailure,
   FENCED_BY_ANNOTATION,
   detectorConfig,
   isFenced,
+  planNodeGone,
   planPool,
   planStatus,
   podsOnNode,
   type FailoverStatusInput,
+  type AwaitingPod,
+  describePodClass,
   type GuardVerdict,
   type Observation,
+  type ReschedulePlan,
   probesHealthyCondition,
   probesUsable,
   type Transition,
@@ -37,7 +41,7 @@ import type { CustomObject } from '../kube/informers.js';
 import type { ReconcileResult } from '../kube/workers.js';
 import { nodeInfoFromNode, type NodeInfo } from '../model/node-info.js';
 import type { ResourcePoolStatus } from '../api/index.js';
-import type { AddressGuard } from '../probes/index.js';
+import { leaseRenewTime, type AddressGuard } from '../probes/index.js';
 import type { Runnable } from '../runtime/runnable.js';
 import type { ControllerDeps } from './controller-deps.js';
 import { FailoverMetrics } from './failover/failover-metrics.js';
@@ -161,6 +165,11 @@ export class FailoverController implements Runnable {
         pod: (key) => informers.pods.get(key),
         nodeWritten: (node) => written.set(node.metadata?.name ?? '', node),
         onFenced: (p) => this.onFenced(p),
+        onReleased: (p, message) => {
+          this.nodeEvent(p.node, 'Warning', 'NodeConfirmedDown', `failover of pool ${p.pool}: ${message}`);
+          this.poolEvent(p.pool, 'Warning', 'NodeConfirmedDown', message);
+        },
+        onAwaiting: (plan, pods) => this.reportAwaiting(plan, pods),
         onUnfenced: (node) =>
           this.poolEvent(
             this.poolOfNode(node),
@@ -193,6 +202,9 @@ export class FailoverController implements Runnable {
       policyOf: (pod: Parameters<typeof failoverPolicyOf>[1]) => failoverPolicyOf(this.lookup, pod),
       ownerKind: (pod: Parameters<typeof ownerKindOf>[1]) => ownerKindOf(this.lookup, pod),
       isMirrorPod: (pod: Parameters<typeof isMirrorPod>[1]) => isMirrorPod(this.lookup, pod),
+      safeTimeMs: parseDuration(failover.safeTime),
+      leaseRenewTime: (node: string) =>
+        leaseRenewTime(this.deps.informers.nodeLeases.get(`kube-node-lease/${node}`)),
     };
     const podsOf = (node: string) => podsOnNode(this.deps.model, node);
     const settingsError = term.supervisor.problem(poolName);
@@ -212,7 +224,7 @@ export class FailoverController implements Runnable {
       podsOf,
       fenced: (name) => {
         const info = this.nodeInfo(name);
-        return info !== undefined && isFenced(info, failover.fencing);
+        return info !== undefined && isFenced(info);
       },
       detector: detectorConfig(failover.probe),
       probesUsable: probesUsable(probes),
@@ -234,6 +246,7 @@ export class FailoverController implements Runnable {
       };
       for (const p of plan.failover) await term.executor.failover(p, ctx, result);
       for (const p of plan.unfence) await term.executor.unfence(p, ctx, result);
+      await this.releaseDeletedNodes(term, poolName, ctx, result);
     }
     this.settle(term, poolName, members);
     this.reportProbes(object, probes);
@@ -249,6 +262,23 @@ export class FailoverController implements Runnable {
     return waits.length > 0 ? { requeueAfterMs: Math.max(100, Math.min(...waits)) } : {};
   }
 
+  /**
+   * A node this term was failing over whose Node object is gone is confirmed down by its deletion: its pods
+   * still bound to it are force-deleted (planNodeGone), at-most-once ones included.
+   */
+  private async releaseDeletedNodes(
+    term: Term,
+    poolName: string,
+    ctx: PoolContext,
+    result: ExecutionResult,
+  ): Promise<void> {
+    for (const progress of term.progress.ofPool(poolName).values()) {
+      if (this.nodeInfo(progress.node) !== undefined || progress.fencedAt === undefined) continue;
+      const plan = planNodeGone({ ...ctx.planInput, node: progress.node, pods: ctx.podsOf(progress.node) });
+      if (plan.deletions.length > 0) await term.executor.release(plan, ctx, result);
+    }
+  }
+
   /** Marks finished failovers complete and forgets nodes that are healthy and unfenced (or gone). */
   private settle(term: Term, poolName: string, members: readonly string[]): void {
     const memberSet = new Set(members);
@@ -256,7 +286,10 @@ export class FailoverController implements Runnable {
       const node = progress.node;
       const health = term.tracker.state(node);
       const info = this.nodeInfo(node);
-      if (!memberSet.has(node) || !info || (health.health === 'Healthy' && !isFencedByUs(info))) {
+      const gone = info === undefined;
+      // A deleted node is kept until its pods are gone too (releaseDeletedNodes force-deletes them).
+      if (gone && progress.fencedAt !== undefined && podsOnNode(this.deps.model, node).length > 0) continue;
+      if (!memberSet.has(node) || gone || (health.health === 'Healthy' && !isFencedByUs(info))) {
         term.progress.delete(node);
         term.replacements.forget(node);
         continue;
@@ -265,6 +298,7 @@ export class FailoverController implements Runnable {
         progress.deletionsIssuedAt !== undefined &&
         progress.completedAt === undefined &&
         progress.remaining === 0 &&
+        progress.awaiting === 0 &&
         term.replacements.outstanding(node) === 0 &&
         !progress.dryRunReported;
       if (!done) continue;
@@ -358,6 +392,30 @@ export class FailoverController implements Runnable {
       'Normal',
       'NodeFenced',
       `node ${progress.node} fenced ${seconds.toFixed(2)}s after detection`,
+    );
+  }
+
+  /**
+   * At-most-once pods that stay on a failed node until it is confirmed down: a Warning Event on each pod
+   * (once per pod and term) and one on the node, saying why and until when.
+   */
+  private reportAwaiting(plan: ReschedulePlan, pods: readonly AwaitingPod[]): void {
+    const why = plan.confirmed.down ? '' : plan.confirmed.message;
+    for (const p of pods) {
+      const lean = this.deps.informers.pods.get(p.pod);
+      if (!lean) continue;
+      const message =
+        `node ${plan.node} failed; this ${describePodClass(p.podClass)} is at-most-once and is released only ` +
+        `when the node is confirmed down: ${why}`;
+      this.deps.events.record(lean, 'Warning', 'AwaitingConfirmedDown', message);
+    }
+    const names = pods.map((p) => p.pod);
+    const list = names.slice(0, 5).join(', ') + (names.length > 5 ? ` and ${names.length - 5} more` : '');
+    this.nodeEvent(
+      plan.node,
+      'Warning',
+      'AwaitingConfirmedDown',
+      `${pods.length} at-most-once pods (${list}) wait until the node is confirmed down: ${why}`,
     );
   }
 

@@ -107,6 +107,16 @@ export interface NodeHealthState {
   leaseAgeMs: number | undefined;
   /** Its limit at that observation (the renewal counts as missed beyond it). */
   leaseStaleAfterMs: number | undefined;
+  /**
+   * The latest Lease renewal this term has seen, on the operator's clock (max of `at − ageMs` over the Lease
+   * observations with a finite age). Never earlier than the term's first sighting of the Lease, so a new
+   * leader measures the safe time from its own start (confirmed-down.ts).
+   */
+  leaseRenewedAt: number | undefined;
+  /** `at` of the first Lease observation of this term (silence is measured from it if none was finite). */
+  leaseFirstSeenAt: number | undefined;
+  /** `at` of the first failed probe of the current failure streak (cleared by an answered probe). */
+  probeFailingSince: number | undefined;
   /** `at` of the last observation applied, per channel; older ones are ignored. */
   lastAt: { probe?: number; lease?: number; condition?: number };
   /** `at` of the newest observation applied. */
@@ -169,6 +179,10 @@ export function newNodeHealth(node: string, failed?: { at: number; reason: Failu
     consecutiveSuccesses: 0,
     leaseAgeMs: undefined,
     leaseStaleAfterMs: undefined,
+    // A node built Failed (tests, benchmarks) has been silent on both channels since `failed.at`.
+    leaseRenewedAt: undefined,
+    leaseFirstSeenAt: failed?.at,
+    probeFailingSince: failed?.at,
     lastAt: {},
     lastObservedAt: undefined,
     suspectSince: failed?.at,
@@ -229,6 +243,7 @@ function applyChannel(state: NodeHealthState, o: Observation, config: DetectorCo
           consecutiveFailures: 0,
           consecutiveSuccesses: state.consecutiveSuccesses + 1,
           inconclusive: undefined,
+          probeFailingSince: undefined,
         };
       }
       const failures = state.consecutiveFailures + 1;
@@ -240,6 +255,7 @@ function applyChannel(state: NodeHealthState, o: Observation, config: DetectorCo
         consecutiveFailures: failures,
         consecutiveSuccesses: 0,
         inconclusive: undefined,
+        probeFailingSince: state.probeFailingSince ?? at,
         lastFailure: reason,
         probeFailure: reason,
       };
@@ -251,6 +267,10 @@ function applyChannel(state: NodeHealthState, o: Observation, config: DetectorCo
         evidence: { ...state.evidence, lease },
         leaseAgeMs: o.ageMs,
         leaseStaleAfterMs: o.staleAfterMs,
+        leaseFirstSeenAt: state.leaseFirstSeenAt ?? at,
+        leaseRenewedAt: Number.isFinite(o.ageMs)
+          ? Math.max(state.leaseRenewedAt ?? Number.NEGATIVE_INFINITY, at - o.ageMs)
+          : state.leaseRenewedAt,
       };
       if (lease === 'missed')
         next.lastFailure = { source: 'lease', ageMs: o.ageMs, staleAfterMs: o.staleAfterMs };

@@ -44,8 +44,11 @@ export {
   isFenced,
   outOfServiceTaint,
   planFailover,
+  planNodeGone,
   planUnfence,
+  podClassOf,
   podsOnNode,
+  type AwaitingPod,
   type DeletePodAction,
   type FailoverPlan,
   type FailoverPlanInput,
@@ -57,6 +60,7 @@ export {
   type NotFencedPlan,
   type OutOfServiceEffect,
   type RecoveryPlan,
+  type ReleasePlan,
   type ReschedulePlan,
   type SkippedPod,
   type SkipReason,
@@ -87,3 +91,21 @@ export {
   type ProbeCounts,
   type ProbeReportInput,
 } from './probe-report.js';
+export {
+  classifyPod,
+  describePodClass,
+  type FailoverClass,
+  type FailoverClassSetting,
+  type PodClass,
+  type PodClassInput,
+  type PodClassReason,
+} from './pod-class.js';
+export {
+  confirmedDown,
+  fenceAgentTime,
+  FENCE_CONFIRMED_ANNOTATION,
+  leaseSilentSince,
+  type ConfirmedBy,
+  type ConfirmedDown,
+  type ConfirmedDownInput,
+} from './confirmed-down.js';

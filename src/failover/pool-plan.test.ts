@@ -68,6 +68,7 @@ function poolInput(
     policyOf: () => ({ failover: 'Reschedule', priority: 0 }),
     ownerKind: () => 'ReplicaSet',
     now: NOW,
+    safeTimeMs: 300_000,
   };
 }
 

@@ -23,7 +23,15 @@ import {
 
 export interface PoolPlanInput extends Pick<
   FailoverPlanInput,
-  'pool' | 'fencing' | 'policyOf' | 'ownerKind' | 'isMirrorPod' | 'now' | 'outOfServiceEffect'
+  | 'pool'
+  | 'fencing'
+  | 'policyOf'
+  | 'ownerKind'
+  | 'isMirrorPod'
+  | 'now'
+  | 'outOfServiceEffect'
+  | 'safeTimeMs'
+  | 'leaseRenewTime'
 > {
   mode: EnforcementMode;
   maxUnhealthy: IntOrPercent;

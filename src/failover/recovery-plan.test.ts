@@ -3,11 +3,13 @@ import { nodeInfoFromNode, type NodeInfo } from '../model/node-info.js';
 import { podInfoFromPod, type PodInfo } from '../model/pod-info.js';
 import { modelOf, node, pod } from '../testing/builders.js';
 import { newNodeHealth, type NodeHealth, type NodeHealthState } from './detector.js';
+import { FENCE_CONFIRMED_ANNOTATION } from './confirmed-down.js';
 import { FENCED_BY_ANNOTATION, formatFenceMarker, readFenceMarker } from './fence-marker.js';
 import {
   OUT_OF_SERVICE_TAINT_KEY,
   outOfServiceTaint,
   planFailover,
+  planNodeGone,
   planUnfence,
   podsOnNode,
   type FailoverPlanInput,
@@ -18,6 +20,9 @@ import {
 } from './recovery-plan.js';
 
 const NOW = Date.parse('2026-05-04T10:00:00Z');
+const SAFE_TIME_MS = 60_000;
+/** Failed at NOW − 1 s (see health()): the safe time has run out at this time. */
+const AFTER_SAFE_TIME = NOW - 1000 + SAFE_TIME_MS;
 
 function health(state: NodeHealth): NodeHealthState {
   const down = state === 'Failed' || state === 'Recovering';
@@ -77,43 +82,47 @@ function input(overrides: Partial<FailoverPlanInput> = {}): FailoverPlanInput {
     policyOf,
     ownerKind,
     now: NOW,
+    safeTimeMs: SAFE_TIME_MS,
     ...overrides,
   };
 }
 
-/** n1 fenced by Fulcrum (marker, cordon, taint) as the informer would show it after the fence writes. */
+/** n1 fenced by Fulcrum (marker, cordon) as the informer would show it after the fence writes. */
 function fencedNode(fencing: Fencing = 'OutOfServiceTaint'): NodeInfo {
   const plan = planFailover(input({ fencing }));
   if (plan.step !== 'Fence') throw new Error('expected a fence plan');
   return apply(input().node, plan.actions);
 }
 
+/** n1 fenced, then confirmed down after the safe time and released (out-of-service taint). */
+function releasedNode(): NodeInfo {
+  const plan = planFailover(input({ node: fencedNode(), fenced: true, now: AFTER_SAFE_TIME }));
+  if (plan.step !== 'Release') throw new Error(`expected a release plan, got ${plan.step}`);
+  return apply(fencedNode(), plan.actions);
+}
+
+/** A pod on n1; owner ReplicaSet (Replaceable) unless the labels say otherwise. */
 const onN1 = (name: string, labels: Record<string, string> = {}) => {
   const b = pod(name, 'shop').onNode('n1');
-  for (const [k, v] of Object.entries(labels)) b.label(k, v);
+  for (const [k, v] of Object.entries({ owner: 'ReplicaSet', ...labels })) if (v !== '') b.label(k, v);
   return podInfoFromPod(b.obj());
 };
 
 describe('planFailover: fencing', () => {
-  test('an unfenced failed node is fenced first (marker, cordon, out-of-service taint) and nothing is deleted', () => {
+  test('an unfenced failed node is fenced first (marker, cordon; no taint before confirmed down) and nothing is deleted', () => {
     const plan = planFailover(input({ pods: [onN1('a')] }));
     expect(plan.step).toBe('Fence');
     if (plan.step !== 'Fence') return;
-    expect(plan.actions.map((a) => a.kind)).toEqual(['Mark', 'Cordon', 'Taint']);
-    expect(plan.actions[2]).toEqual({
-      kind: 'Taint',
-      node: 'n1',
-      taint: { key: 'node.kubernetes.io/out-of-service', value: 'nodeshutdown', effect: 'NoSchedule' },
-    });
+    expect(plan.actions.map((a) => a.kind)).toEqual(['Mark', 'Cordon']);
     const mark = plan.actions[0] as Extract<FenceAction, { kind: 'Mark' }>;
     expect(mark.annotation).toBe(FENCED_BY_ANNOTATION);
     expect(readFenceMarker({ [FENCED_BY_ANNOTATION]: mark.value })).toEqual({
       pool: 'general',
       cordoned: true,
-      tainted: true,
+      tainted: false,
       at: NOW,
     });
-    expect(plan.message).toBe('node n1 failed (probe: refused): fencing (mark, cordon, taint)');
+    expect(plan.message).toBe('node n1 failed (probe: refused): fencing (mark, cordon)');
   });
 
   test('CordonOnly fences with a cordon and no taint', () => {
@@ -121,36 +130,63 @@ describe('planFailover: fencing', () => {
     expect(plan.step === 'Fence' && plan.actions.map((a) => a.kind)).toEqual(['Mark', 'Cordon']);
   });
 
+  test('confirmed down, OutOfServiceTaint: Release writes the taint and records it in the marker', () => {
+    const plan = planFailover(input({ node: fencedNode(), fenced: true, now: AFTER_SAFE_TIME }));
+    if (plan.step !== 'Release') throw new Error(`expected Release, got ${plan.step}`);
+    expect(plan.actions.map((a) => a.kind)).toEqual(['Mark', 'Taint']);
+    expect(plan.actions[1]).toEqual({
+      kind: 'Taint',
+      node: 'n1',
+      taint: { key: 'node.kubernetes.io/out-of-service', value: 'nodeshutdown', effect: 'NoSchedule' },
+    });
+    expect(readFenceMarker(releasedNode().annotations)).toEqual({
+      pool: 'general',
+      cordoned: true,
+      tainted: true,
+      at: NOW,
+    });
+    expect(plan.confirmed.by).toBe('SafeTime');
+  });
+
   test('the taint effect can be NoExecute when asked (the taint manager then evicts every pod)', () => {
-    const plan = planFailover(input({ outOfServiceEffect: 'NoExecute' }));
-    expect(plan.step === 'Fence' && plan.actions[2]).toEqual({
+    const plan = planFailover(
+      input({ node: fencedNode(), fenced: true, now: AFTER_SAFE_TIME, outOfServiceEffect: 'NoExecute' }),
+    );
+    expect(plan.step === 'Release' && plan.actions[1]).toEqual({
       kind: 'Taint',
       node: 'n1',
       taint: outOfServiceTaint('NoExecute'),
     });
   });
 
+  test('CordonOnly never taints, even confirmed down', () => {
+    const plan = planFailover(
+      input({ fencing: 'CordonOnly', node: fencedNode('CordonOnly'), fenced: true, now: AFTER_SAFE_TIME }),
+    );
+    expect(plan.step).toBe('Reschedule');
+  });
+
   test('a node an administrator cordoned is not cordoned again, and the marker says Fulcrum did not cordon it', () => {
     const cordoned = nodeInfoFromNode(node('n1').unschedulable().obj());
     const plan = planFailover(input({ node: cordoned }));
     if (plan.step !== 'Fence') throw new Error('expected a fence plan');
-    expect(plan.actions.map((a) => a.kind)).toEqual(['Mark', 'Taint']);
+    expect(plan.actions.map((a) => a.kind)).toEqual(['Mark']);
     const after = apply(cordoned, plan.actions);
-    expect(readFenceMarker(after.annotations)).toMatchObject({ cordoned: false, tainted: true });
+    expect(readFenceMarker(after.annotations)).toMatchObject({ cordoned: false, tainted: false });
   });
 
   test('a half-written fence is completed, keeping what the marker already records', () => {
     const first = planFailover(input());
     if (first.step !== 'Fence') throw new Error('expected a fence plan');
-    // Only the marker and the cordon landed; the taint write failed.
-    const partial = apply(input().node, first.actions.slice(0, 2));
+    // Only the marker landed; the cordon write failed.
+    const partial = apply(input().node, first.actions.slice(0, 1));
     const retry = planFailover(input({ node: partial, fenced: true, now: NOW + 5000 }));
     if (retry.step !== 'Fence') throw new Error('expected a fence plan');
-    expect(retry.actions.map((a) => a.kind)).toEqual(['Mark', 'Taint']);
+    expect(retry.actions.map((a) => a.kind)).toEqual(['Mark', 'Cordon']);
     expect(readFenceMarker(apply(partial, retry.actions).annotations)).toEqual({
       pool: 'general',
       cordoned: true,
-      tainted: true,
+      tainted: false,
       at: NOW,
     });
   });
@@ -204,8 +240,79 @@ describe('planFailover: rescheduling', () => {
       name: 'a-high',
       uid: 'uid-shop-a-high',
       priority: 900,
-      force: true,
+      force: false,
+      podClass: { class: 'Replaceable', reason: 'ReplicaSet' },
     });
+  });
+
+  test('fast path: Replaceable pods are deleted gracefully, at-most-once pods wait and say why', () => {
+    const pods = [
+      onN1('web'),
+      onN1('job', { owner: 'Job' }),
+      onN1('db-0', { owner: 'StatefulSet' }),
+      onN1('bare', { owner: '' }),
+    ];
+    const plan = planFailover(input({ node: fencedNode(), fenced: true, pods }));
+    if (plan.step !== 'Reschedule') throw new Error(`expected Reschedule, got ${plan.step}`);
+    expect(plan.deletions.map((d) => [d.pod, d.force])).toEqual([
+      ['shop/job', false],
+      ['shop/web', false],
+    ]);
+    expect(plan.awaiting.map((a) => [a.pod, a.podClass.reason])).toEqual([
+      ['shop/bare', 'NoController'],
+      ['shop/db-0', 'StatefulSet'],
+    ]);
+    expect(plan.confirmed.down).toBe(false);
+    expect(plan.message).toContain('2 at-most-once pods wait until it is confirmed down');
+    expect(plan.message).toContain('released at 2026-05-04T10:00:59.000Z (safe time 60s)');
+  });
+
+  test('confirmed down: at-most-once pods and pods stuck terminating are force-deleted', () => {
+    const pods = [onN1('db-0', { owner: 'StatefulSet' }), { ...onN1('stuck'), deleting: true }];
+    const plan = planFailover(input({ node: releasedNode(), fenced: true, pods, now: AFTER_SAFE_TIME }));
+    if (plan.step !== 'Reschedule') throw new Error(`expected Reschedule, got ${plan.step}`);
+    expect(plan.deletions.map((d) => [d.pod, d.force])).toEqual([
+      ['shop/db-0', true],
+      ['shop/stuck', true],
+    ]);
+    expect(plan.awaiting).toEqual([]);
+  });
+
+  test('a fence agent confirmation newer than the last Lease renewal releases at once', () => {
+    const confirmedAt = new Date(NOW).toISOString();
+    const agent = {
+      ...fencedNode(),
+      annotations: { ...fencedNode().annotations, [FENCE_CONFIRMED_ANNOTATION]: confirmedAt },
+    };
+    const plan = planFailover(
+      input({
+        node: agent,
+        fenced: true,
+        leaseRenewTime: () => NOW - 30_000,
+        pods: [onN1('db-0', { owner: 'StatefulSet' })],
+      }),
+    );
+    expect(plan.step === 'Release' && plan.confirmed.by).toBe('FenceAgent');
+    const stale = planFailover(
+      input({
+        node: agent,
+        fenced: true,
+        leaseRenewTime: () => NOW + 1,
+        pods: [onN1('db-0', { owner: 'StatefulSet' })],
+      }),
+    );
+    expect(stale.step === 'Reschedule' && stale.awaiting.map((a) => a.pod)).toEqual(['shop/db-0']);
+  });
+
+  test('planNodeGone force-deletes every Reschedule pod of a deleted node, at-most-once ones included', () => {
+    const pods = [onN1('db-0', { owner: 'StatefulSet' }), onN1('web'), onN1('keep', { app: 'none' })];
+    const plan = planNodeGone({ node: 'n1', pods, policyOf, ownerKind });
+    expect(plan.deletions.map((d) => [d.pod, d.force])).toEqual([
+      ['shop/db-0', true],
+      ['shop/web', true],
+    ]);
+    expect(plan.confirmed).toMatchObject({ down: true, by: 'NodeDeleted' });
+    expect(plan.skipped).toEqual([{ pod: 'shop/keep', reason: 'FailoverNone' }]);
   });
 
   test('a mirror pod recognised by the caller is skipped', () => {
@@ -215,15 +322,7 @@ describe('planFailover: rescheduling', () => {
     expect(plan.step === 'Reschedule' && plan.skipped).toEqual([{ pod: 'shop/etcd', reason: 'MirrorPod' }]);
   });
 
-  test('OutOfServiceTaint force-deletes, so pods stuck Terminating are finished too', () => {
-    const terminating = { ...onN1('stuck'), deleting: true };
-    const plan = planFailover(input({ node: fencedNode(), fenced: true, pods: [terminating] }));
-    expect(plan.step === 'Reschedule' && plan.deletions.map((d) => [d.pod, d.force])).toEqual([
-      ['shop/stuck', true],
-    ]);
-  });
-
-  test('CordonOnly deletes gracefully and leaves pods already terminating alone', () => {
+  test('before confirmed down, pods already terminating are left alone (no force)', () => {
     const pods = [onN1('a'), { ...onN1('stuck'), deleting: true }];
     const plan = planFailover(
       input({ fencing: 'CordonOnly', node: fencedNode('CordonOnly'), fenced: true, pods }),
@@ -248,14 +347,14 @@ describe('planFailover: rescheduling', () => {
 
 describe('planUnfence', () => {
   test('a healthy node fenced by Fulcrum is untainted, uncordoned and unmarked, in that order', () => {
-    const plan = planUnfence({ node: fencedNode(), health: health('Healthy'), proven: true });
+    const plan = planUnfence({ node: releasedNode(), health: health('Healthy'), proven: true });
     if (plan.step !== 'Unfence') throw new Error('expected Unfence');
     expect(plan.actions).toEqual([
       { kind: 'Untaint', node: 'n1', taint: outOfServiceTaint() },
       { kind: 'Uncordon', node: 'n1' },
       { kind: 'Unmark', node: 'n1', annotation: FENCED_BY_ANNOTATION },
     ]);
-    const after = apply(fencedNode(), plan.actions);
+    const after = apply(releasedNode(), plan.actions);
     expect(after.unschedulable).toBe(false);
     expect(after.taints.some((t) => t.key === OUT_OF_SERVICE_TAINT_KEY)).toBe(false);
     expect(after.annotations[FENCED_BY_ANNOTATION]).toBeUndefined();
@@ -270,7 +369,20 @@ describe('planUnfence', () => {
       health: health('Healthy'),
       proven: true,
     });
-    expect(plan.step === 'Unfence' && plan.actions.map((a) => a.kind)).toEqual(['Untaint', 'Unmark']);
+    expect(plan.step === 'Unfence' && plan.actions.map((a) => a.kind)).toEqual(['Unmark']);
+  });
+
+  test("a fence agent's confirmation is removed with the fence, so it never confirms the next failure", () => {
+    const confirmed = {
+      ...fencedNode(),
+      annotations: { ...fencedNode().annotations, [FENCE_CONFIRMED_ANNOTATION]: new Date(NOW).toISOString() },
+    };
+    const plan = planUnfence({ node: confirmed, health: health('Healthy'), proven: true });
+    expect(plan.step === 'Unfence' && plan.actions).toEqual([
+      { kind: 'Uncordon', node: 'n1' },
+      { kind: 'Unmark', node: 'n1', annotation: FENCE_CONFIRMED_ANNOTATION },
+      { kind: 'Unmark', node: 'n1', annotation: FENCED_BY_ANNOTATION },
+    ]);
   });
 
   test.each(['Suspect', 'Failed', 'Recovering'] as const)('a %s node stays fenced', (state) => {
@@ -314,7 +426,7 @@ describe('planFailover: properties', () => {
     name: fc.stringMatching(/^[a-z]{1,6}$/),
     prio: fc.integer({ min: -5, max: 5 }),
     none: fc.boolean(),
-    owner: fc.constantFrom(undefined, 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Node'),
+    owner: fc.constantFrom('', 'ReplicaSet', 'Job', 'StatefulSet', 'DaemonSet', 'Node', 'Database'),
     deleting: fc.boolean(),
     onOther: fc.boolean(),
   });
@@ -324,6 +436,7 @@ describe('planFailover: properties', () => {
     fencedByCaller: fc.boolean(),
     nodeFence: fc.constantFrom('none', 'partial', 'full'),
     fencing: fc.constantFrom<Fencing>('OutOfServiceTaint', 'CordonOnly'),
+    afterSafeTime: fc.boolean(),
   });
 
   type Scenario = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
@@ -338,7 +451,8 @@ describe('planFailover: properties', () => {
       for (const [k, v] of Object.entries(labels)) b.label(k, v);
       return { ...podInfoFromPod(b.obj()), deleting: p.deleting };
     });
-    const full = fencedNode(s.fencing);
+    const full =
+      s.afterSafeTime && s.fencing === 'OutOfServiceTaint' ? releasedNode() : fencedNode(s.fencing);
     const nodeInfo =
       s.nodeFence === 'full'
         ? full
@@ -346,8 +460,16 @@ describe('planFailover: properties', () => {
           ? { ...full, unschedulable: false }
           : input().node;
     const plan = planFailover(
-      input({ pods, health: health(s.health), fenced: s.fencedByCaller, node: nodeInfo, fencing: s.fencing }),
+      input({
+        pods,
+        health: health(s.health),
+        fenced: s.fencedByCaller,
+        node: nodeInfo,
+        fencing: s.fencing,
+        now: s.afterSafeTime ? AFTER_SAFE_TIME : NOW,
+      }),
     );
+    if (plan.step === 'Release') expect(s.afterSafeTime && s.health === 'Failed').toBe(true);
     if (plan.step !== 'Reschedule') return plan.step;
     expect(s.health).toBe('Failed');
     expect(s.fencedByCaller).toBe(true);
@@ -358,14 +480,23 @@ describe('planFailover: properties', () => {
       expect(p.nodeName).toBe('n1');
       expect(policyOf(p).failover).toBe('Reschedule');
       expect(['DaemonSet', 'Node']).not.toContain(ownerKind(p));
+      // Force only once confirmed down; at-most-once pods only then.
+      expect(d.force).toBe(s.afterSafeTime);
+      if (d.podClass.class === 'AtMostOnce') expect(s.afterSafeTime).toBe(true);
     }
+    for (const a of plan.awaiting) expect(a.podClass.class).toBe('AtMostOnce');
+    if (s.afterSafeTime) expect(plan.awaiting).toEqual([]);
     for (let i = 1; i < plan.deletions.length; i++) {
       const a = plan.deletions[i - 1]!;
       const b = plan.deletions[i]!;
       expect(a.priority > b.priority || (a.priority === b.priority && a.pod < b.pod)).toBe(true);
     }
     // Every pod of the node is either deleted or reported, once.
-    const accounted = [...plan.deletions.map((d) => d.pod), ...plan.skipped.map((x) => x.pod)].sort();
+    const accounted = [
+      ...plan.deletions.map((d) => d.pod),
+      ...plan.skipped.map((x) => x.pod),
+      ...plan.awaiting.map((x) => x.pod),
+    ].sort();
     const wanted = pods.filter((p) => p.nodeName === 'n1').map((p) => p.key);
     expect(accounted).toEqual(wanted.sort());
     return plan.step;

@@ -94,6 +94,42 @@ describe('planStatus', () => {
     expect(status.failover.lastFailover).toMatchObject({ durationMs: 1800, podsRescheduled: 12 });
   });
 
+  test('at-most-once pods waiting: phase AwaitingConfirmedDown with their count; then released and recorded', () => {
+    const waiting = planStatus(
+      statusInput({ n3: 'Failed' }, [
+        { node: 'n3', detectedAt: T0, fencedAt: T0 + 40, deletionsIssuedAt: T0 + 60, awaiting: 2 },
+      ]),
+    );
+    expect(waiting.failover.failedNodes).toEqual([
+      {
+        name: 'n3',
+        since: '2026-05-04T10:00:00.000Z',
+        phase: 'AwaitingConfirmedDown',
+        podsAwaitingConfirmedDown: 2,
+      },
+    ]);
+    expect(condition(waiting, 'FailoverActive')).toMatchObject({ status: 'True', reason: 'NodeFailed' });
+    const released = planStatus(
+      statusInput({ n3: 'Failed' }, [
+        {
+          node: 'n3',
+          detectedAt: T0,
+          fencedAt: T0 + 40,
+          deletionsIssuedAt: T0 + 60,
+          releasedAt: T0 + 300_000,
+          confirmedBy: 'SafeTime',
+          awaiting: 0,
+        },
+      ]),
+    );
+    expect(released.failover.failedNodes[0]?.phase).toBe('Rescheduling');
+    expect(released.failover.lastFailover).toMatchObject({
+      releasedAt: '2026-05-04T10:05:00.000Z',
+      confirmedBy: 'SafeTime',
+    });
+    expect(PoolFailoverStatusSchema.safeParse(waiting.failover).success).toBe(true);
+  });
+
   test('the newest failover is the last one; without any, the previous record is kept', () => {
     const progress = [
       { node: 'n1', detectedAt: T0 },

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type { EnforcementMode, FailedNodeSchema, FailoverRecord } from '../api/index.js';
 import { ResourcePoolConditionType } from '../api/index.js';
 import type { DesiredCondition } from '../model/conditions.js';
+import type { ConfirmedBy } from './confirmed-down.js';
 import { describeFailure, type NodeHealthState } from './detector.js';
 import type { GuardVerdict } from './partition-guard.js';
 import { probesHealthyCondition, type ProbeReportInput } from './probe-report.js';
@@ -28,9 +29,14 @@ export interface FailoverProgress {
   fencedAt?: number;
   /** When the pod deletions were issued. */
   deletionsIssuedAt?: number;
-  /** When every deleted pod had a replacement bound elsewhere. */
+  /** When every deleted pod had a replacement bound elsewhere (at-most-once pods included). */
   completedAt?: number;
   podsRescheduled?: number;
+  /** When the node was confirmed down and its at-most-once pods released, and by what. */
+  releasedAt?: number;
+  confirmedBy?: ConfirmedBy;
+  /** At-most-once pods still waiting for the node to be confirmed down. */
+  awaiting?: number;
 }
 
 export interface FailoverStatusInput {
@@ -81,15 +87,20 @@ function failedNodeList(input: FailoverStatusInput): FailedNode[] {
     entries.push({ name, since, phase: state.health === 'Recovering' ? 'Recovering' : phaseOf(progress) });
   }
   entries.sort((a, b) => a.since - b.since || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return entries.slice(0, MAX_FAILED_NODES).map((e) => ({
-    name: e.name,
-    since: iso(e.since),
-    phase: e.phase,
-  }));
+  return entries.slice(0, MAX_FAILED_NODES).map((e) => {
+    const awaiting = input.progress.get(e.name)?.awaiting ?? 0;
+    return {
+      name: e.name,
+      since: iso(e.since),
+      phase: e.phase,
+      ...(awaiting > 0 ? { podsAwaitingConfirmedDown: awaiting } : {}),
+    };
+  });
 }
 
 function phaseOf(progress: FailoverProgress | undefined): string {
   if (progress?.completedAt !== undefined) return 'Done';
+  if ((progress?.awaiting ?? 0) > 0) return 'AwaitingConfirmedDown';
   if (progress?.deletionsIssuedAt !== undefined) return 'Rescheduling';
   if (progress?.fencedAt !== undefined) return 'Fenced';
   return 'Detected';
@@ -113,6 +124,8 @@ function latestRecord(progress: ReadonlyMap<string, FailoverProgress>): Failover
     record.durationMs = Math.max(0, latest.completedAt - latest.detectedAt);
   }
   if (latest.podsRescheduled !== undefined) record.podsRescheduled = latest.podsRescheduled;
+  if (latest.releasedAt !== undefined) record.releasedAt = iso(latest.releasedAt);
+  if (latest.confirmedBy !== undefined) record.confirmedBy = latest.confirmedBy;
   return record;
 }
 

@@ -207,6 +207,30 @@ export const invalidManifests: InvalidManifestCase[] = [
     wantField: 'spec.failover.probe.period',
   },
   {
+    scenario: 'failover safeTime below 10s (shorter than a Lease renewal can be judged)',
+    kind: R,
+    spec: pool({ failover: { safeTime: '5s' } }),
+    wantField: 'spec.failover.safeTime',
+  },
+  {
+    scenario: 'failover safeTime over 24h',
+    kind: R,
+    spec: pool({ failover: { safeTime: '48h' } }),
+    wantField: 'spec.failover.safeTime',
+  },
+  {
+    scenario: 'failover safeTime not a duration',
+    kind: R,
+    spec: pool({ failover: { safeTime: 'five minutes' } }),
+    wantField: 'spec.failover.safeTime',
+  },
+  {
+    scenario: 'unknown failoverClass',
+    kind: W,
+    spec: policy({ failoverClass: 'Stateful' }),
+    wantField: 'spec.failoverClass',
+  },
+  {
     scenario: 'failureThreshold 0',
     kind: R,
     spec: poolWithProbe({ failureThreshold: 0 }),

@@ -9,6 +9,12 @@ export interface NodeProgress extends FailoverProgress {
   pool: string;
   /** Uids whose deletion was accepted, or that turned out to be gone already. */
   deleted: Set<string>;
+  /** Uids whose force deletion (confirmed down) was accepted, or that were gone by then. */
+  forced: Set<string>;
+  /** At-most-once pods the last Reschedule plan left waiting for confirmed down. */
+  awaiting: number;
+  /** Uids of waiting pods already reported with an AwaitingConfirmedDown Event in this term. */
+  reportedAwaiting: Set<string>;
   /** Deletions the last Reschedule plan still had to do (Denied or Failed ones). */
   remaining: number;
   /** DryRun: the would-be fence and deletions were reported for this failure. */
@@ -22,7 +28,17 @@ export class FailoverProgressBook {
   ensure(node: string, pool: string, detectedAt: number): NodeProgress {
     let progress = this.byNode.get(node);
     if (!progress) {
-      progress = { node, pool, detectedAt, deleted: new Set(), remaining: 0, dryRunReported: false };
+      progress = {
+        node,
+        pool,
+        detectedAt,
+        deleted: new Set(),
+        forced: new Set(),
+        awaiting: 0,
+        reportedAwaiting: new Set(),
+        remaining: 0,
+        dryRunReported: false,
+      };
       this.byNode.set(node, progress);
     }
     return progress;

@@ -1,10 +1,13 @@
 /**
  * Carries out one pool's failover plans through the actuator, step by step:
- *  1. Fence (marker, cordon, out-of-service taint) in one guarded node write. When it is accepted, the node
- *     as written is planned again at once, so deletions start without waiting for the node informer.
- *  2. Reschedule: delete the pods the plan lists, highest priority first, with uid preconditions, at most
- *     DELETE_CONCURRENCY at a time; each one's controller is told to the ReplacementTracker before the call.
- *  3. Unfence a recovered node: remove taint, cordon and marker, again in one write.
+ *  1. Fence (marker, cordon) in one guarded node write. When it is accepted, the node as written is planned
+ *     again at once, so the fast-path deletions start without waiting for the node informer.
+ *  2. Reschedule: delete the pods the plan lists (gracefully on the fast path, with grace period 0 once the
+ *     node is confirmed down), highest priority first, with uid preconditions, at most DELETE_CONCURRENCY at
+ *     a time; each one's controller is told to the ReplacementTracker before the first call. At-most-once
+ *     pods the plan leaves waiting are reported (AwaitingConfirmedDown, once per pod and term).
+ *  3. Release a node confirmed down: the out-of-service taint in one write, then the force deletions.
+ *  4. Unfence a recovered node: remove taint, cordon and marker, again in one write.
  * DryRun reports the fence and the deletions it would make once per failure, against a node fenced in memory.
  *
  * Outcomes are recorded in the progress book; the executor never retries in a loop. Denied actions leave a
@@ -23,6 +26,7 @@ import {
   type NodeHealthState,
   type RecoveryPlan,
   type ReschedulePlan,
+  type AwaitingPod,
   type UnfenceAction,
 } from '../../failover/index.js';
 import { nodeInfoFromNode, type NodeInfo } from '../../model/node-info.js';
@@ -57,6 +61,10 @@ export interface ExecutorDeps {
   nodeWritten: (node: V1Node) => void;
   /** Milestones, for Events on the pool and metrics. */
   onFenced: (progress: NodeProgress) => void;
+  /** The node was confirmed down and the out-of-service taint written (or, CordonOnly, force deletes begin). */
+  onReleased: (progress: NodeProgress, message: string) => void;
+  /** At-most-once pods left waiting for confirmed down, first seen in this term (each reported once). */
+  onAwaiting: (plan: ReschedulePlan, pods: AwaitingPod[]) => void;
   onUnfenced: (node: string) => void;
   now: () => number;
 }
@@ -83,7 +91,7 @@ export class PlanExecutor {
         ...context(ctx, plan.message),
         node: plan.node,
         changes: plan.actions.map(fenceChange),
-        label: 'Fence',
+        label: plan.step,
       },
       ctx.signal,
     );
@@ -93,12 +101,20 @@ export class PlanExecutor {
       return;
     }
     this.deps.nodeWritten(written.node);
-    if (progress.fencedAt === undefined) {
+    if (plan.step === 'Fence' && progress.fencedAt === undefined) {
       progress.fencedAt = this.deps.now();
       this.deps.onFenced(progress);
     }
     const next = this.replan(ctx, nodeInfoFromNode(written.node), health);
     if (next.step === 'Reschedule') await this.reschedule(next, ctx, progress, result);
+    else if (next.step === 'Release') await this.failover(next, ctx, result);
+  }
+
+  /** Force-deletes the pods of a node whose Node object is gone (planNodeGone). */
+  async release(plan: ReschedulePlan, ctx: PoolContext, result: ExecutionResult): Promise<void> {
+    const progress = this.deps.progress.get(plan.node);
+    if (!progress || ctx.mode === 'DryRun') return;
+    await this.reschedule(plan, ctx, progress, result);
   }
 
   /** Executes an unfence plan of a recovered node. */
@@ -122,7 +138,7 @@ export class PlanExecutor {
     this.deps.onUnfenced(plan.node);
   }
 
-  /** Deletes the plan's pods not deleted yet, highest priority first. */
+  /** Deletes the plan's pods not deleted yet (or not forced yet, once forcing), highest priority first. */
   private async reschedule(
     plan: ReschedulePlan,
     ctx: PoolContext,
@@ -133,14 +149,25 @@ export class PlanExecutor {
       // Fenced before this term (a restart, another leader): the fence is confirmed by what we observe.
       progress.fencedAt = this.deps.now();
     }
-    const todo = plan.deletions.filter((d) => !progress.deleted.has(d.uid));
-    progress.deletionsIssuedAt ??= this.deps.now();
+    if (plan.confirmed.down && progress.releasedAt === undefined) {
+      progress.releasedAt = this.deps.now();
+      progress.confirmedBy = plan.confirmed.by;
+      this.deps.onReleased(progress, `node ${plan.node} confirmed down: ${plan.confirmed.message}`);
+    }
+    const todo = plan.deletions.filter((d) =>
+      d.force ? !progress.forced.has(d.uid) : !progress.deleted.has(d.uid),
+    );
+    if (plan.deletions.length > 0) progress.deletionsIssuedAt ??= this.deps.now();
     progress.podsRescheduled ??= 0;
     let remaining = 0;
     await inBatches(todo, DELETE_CONCURRENCY, async (deletion) => {
       if (!(await this.deleteOne(deletion, ctx, progress, result))) remaining++;
     });
     progress.remaining = remaining;
+    progress.awaiting = plan.awaiting.length;
+    const fresh = plan.awaiting.filter((p) => !progress.reportedAwaiting.has(p.uid));
+    for (const p of fresh) progress.reportedAwaiting.add(p.uid);
+    if (fresh.length > 0) this.deps.onAwaiting(plan, fresh);
   }
 
   /** One deletion; true when the pod is gone for good (deleted now, or already). */
@@ -150,9 +177,11 @@ export class PlanExecutor {
     progress: NodeProgress,
     result: ExecutionResult,
   ): Promise<boolean> {
-    const controller = controllerOf(this.deps.pod(deletion.pod));
-    if (controller && ctx.mode === 'Enforce')
-      this.deps.replacements.expect(deletion.node, controller, this.deps.now());
+    // A pod deleted gracefully before and now forced already has its replacement expected and counted.
+    const first = !progress.deleted.has(deletion.uid);
+    const controller = first ? controllerOf(this.deps.pod(deletion.pod)) : undefined;
+    const expecting = controller !== undefined && ctx.mode === 'Enforce';
+    if (expecting) this.deps.replacements.expect(deletion.node, controller, this.deps.now());
     const outcome = await this.deps.actuator.deletePod(
       {
         ...context(ctx, reschedulingReason(deletion, ctx.health(deletion.node))),
@@ -161,17 +190,17 @@ export class PlanExecutor {
       },
       ctx.signal,
     );
-    if (outcome.outcome !== 'Done' && controller && ctx.mode === 'Enforce') {
-      this.deps.replacements.unexpect(deletion.node, controller);
-    }
+    if (outcome.outcome !== 'Done' && expecting) this.deps.replacements.unexpect(deletion.node, controller);
     switch (outcome.outcome) {
       case 'Done':
       case 'DryRun':
         progress.deleted.add(deletion.uid);
-        progress.podsRescheduled = (progress.podsRescheduled ?? 0) + 1;
+        if (deletion.force) progress.forced.add(deletion.uid);
+        if (first) progress.podsRescheduled = (progress.podsRescheduled ?? 0) + 1;
         return true;
       case 'Gone':
         progress.deleted.add(deletion.uid);
+        progress.forced.add(deletion.uid);
         return true;
       case 'Denied':
         hint(result, outcome.retryAfterMs);
@@ -194,19 +223,17 @@ export class PlanExecutor {
     if (progress.dryRunReported) return;
     progress.dryRunReported = true;
     let reschedule = plan;
-    if (plan.step === 'Fence') {
+    let observed = ctx.nodeInfo(plan.node);
+    // Fence, then (if the node is already confirmed down) Release: each reported, then applied in memory.
+    for (let i = 0; i < 2 && (reschedule.step === 'Fence' || reschedule.step === 'Release'); i++) {
+      const { actions, message, step } = reschedule;
       await this.deps.actuator.changeNode(
-        {
-          ...context(ctx, plan.message),
-          node: plan.node,
-          changes: plan.actions.map(fenceChange),
-          label: 'Fence',
-        },
+        { ...context(ctx, message), node: plan.node, changes: actions.map(fenceChange), label: step },
         ctx.signal,
       );
-      const observed = ctx.nodeInfo(plan.node);
-      if (observed)
-        reschedule = this.replan(ctx, fencedInMemory(observed, plan.actions), ctx.health(plan.node));
+      if (!observed) return;
+      observed = fencedInMemory(observed, actions);
+      reschedule = this.replan(ctx, observed, ctx.health(plan.node));
     }
     if (reschedule.step === 'Reschedule') await this.reschedule(reschedule, ctx, progress, result);
   }
@@ -231,7 +258,11 @@ function controllerOf(pod: LeanPod | undefined): string | undefined {
 
 function reschedulingReason(deletion: DeletePodAction, health: NodeHealthState): string {
   const why = health.failureReason ? ` (${describeFailure(health.failureReason)})` : '';
-  return `node ${deletion.node} failed${why} and is fenced; rescheduling at priority ${deletion.priority}`;
+  const how = deletion.force ? 'confirmed down' : 'fenced';
+  return (
+    `node ${deletion.node} failed${why} and is ${how}; rescheduling ${deletion.podClass.class} pod ` +
+    `at priority ${deletion.priority}`
+  );
 }
 
 function fenceChange(action: FenceAction): NodeChange {

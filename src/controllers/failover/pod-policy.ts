@@ -22,15 +22,21 @@ export interface PodPolicyLookup {
 
 /**
  * The pod's failover policy: from the WorkloadPolicy that selects it (priority clamped to its pool's limit
- * for the namespace); a pod no policy selects is rescheduled at its PriorityClass priority, as Kubernetes
- * itself would eventually do.
+ * for the namespace, its failoverClass); a pod no policy selects is rescheduled at its PriorityClass
+ * priority, as Kubernetes itself would eventually do, in the class its controller and volumes give it.
  */
 export function failoverPolicyOf(lookup: PodPolicyLookup, pod: PodInfo): FailoverPodPolicy {
   const resolution = resolvePodPool(pod, lookup.policies.inNamespace(pod.namespace));
-  if (resolution?.source !== 'policy') return { failover: 'Reschedule', priority: pod.priority };
+  if (resolution?.source !== 'policy')
+    return { failover: 'Reschedule', priority: pod.priority, failoverClass: 'Auto' };
   const pool = lookup.pools().get(resolution.pool);
   const limit = maxPriorityFor(pool?.spec.priorityLimits, pod.namespace);
-  return { failover: resolution.policy.spec.failover, priority: podPriority(pod, resolution, limit) };
+  const spec = resolution.policy.spec;
+  return {
+    failover: spec.failover,
+    priority: podPriority(pod, resolution, limit),
+    failoverClass: spec.failoverClass,
+  };
 }
 
 /** Kind of the pod's controlling owner ('ReplicaSet', 'StatefulSet', 'DaemonSet', 'Node', ...). */

@@ -79,8 +79,8 @@ test('DryRun reports the fence and the deletions it would make, and does neither
       20_000,
     );
     expect(fenceEvents[0]?.message).toMatch(/^would /);
-    // A Reschedule pod of the node is told it would be deleted.
-    const movable = onVictim.find((p) => p.app !== 'jobs');
+    // A Replaceable (Deployment) pod of the node is told it would be deleted on the fast path.
+    const movable = onVictim.find((p) => p.app === 'web');
     expect(movable).toBeDefined();
     await eventually(
       `a DeletePodDryRun Event on ${movable!.name}`,

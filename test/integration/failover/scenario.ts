@@ -32,6 +32,8 @@ export interface ScenarioOptions {
   failoverMode: 'Enforce' | 'DryRun' | 'Off';
   probePeriod?: string;
   probeTimeout?: string;
+  /** The pool's failover.safeTime (default: the API's, 5m). */
+  safeTime?: string;
   /** 'fulcrum' (default) or 'default-scheduler'. */
   schedulerName?: string;
 }
@@ -178,6 +180,28 @@ export class FailoverScenario {
     );
   }
 
+  /** All `count` pods of `app` Running (not terminating), none on `avoid`; resolves with every pod. */
+  async waitAppRunning(
+    app: 'web' | 'db' | 'jobs',
+    what: string,
+    timeoutMs: number,
+    avoid: string,
+    intervalMs = 100,
+  ): Promise<PodView[]> {
+    return eventually(
+      what,
+      async () => {
+        const pods = await this.pods();
+        const running = pods.filter((p) => p.app === app && p.phase === 'Running' && !p.deleting);
+        return running.length === this.counts[app] && running.every((p) => p.node !== avoid)
+          ? pods
+          : undefined;
+      },
+      timeoutMs,
+      intervalMs,
+    );
+  }
+
   /** A node holding at least one pod of each workload; `exclude` lists nodes not to pick. */
   async victim(exclude: readonly string[] = []): Promise<string> {
     const pods = await this.pods();
@@ -251,6 +275,7 @@ export class FailoverScenario {
             },
             fencing: 'OutOfServiceTaint',
             maxUnhealthy: '30%',
+            ...(this.options.safeTime !== undefined ? { safeTime: this.options.safeTime } : {}),
           },
         },
       },
@@ -356,7 +381,7 @@ export interface PoolStatusView {
   conditions?: Array<{ type: string; status: string; reason: string; message?: string }>;
   nodes?: { total?: number; ready?: number; unhealthy?: number; fenced?: number };
   failover?: {
-    failedNodes?: Array<{ name: string; since: string; phase?: string }>;
+    failedNodes?: Array<{ name: string; since: string; phase?: string; podsAwaitingConfirmedDown?: number }>;
     lastFailover?: {
       node: string;
       detectedAt?: string;
@@ -364,6 +389,8 @@ export interface PoolStatusView {
       completedAt?: string;
       podsRescheduled?: number;
       durationMs?: number;
+      releasedAt?: string;
+      confirmedBy?: string;
     };
   };
 }
