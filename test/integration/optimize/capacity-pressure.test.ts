@@ -10,14 +10,11 @@
  * The operator runs in this process with the default PromQL (rate window 5 s, as rebalance-prometheus).
  */
 import * as k8s from '@kubernetes/client-node';
-import { GROUP, RESOURCE_POOL_PLURAL, VERSION } from '../../../src/api/group.js';
 import { defaultPrometheusQueries } from '../../../src/metrics/prometheus-queries.js';
 import type { MetricsSourceConfig } from '../../../src/metrics/source-config.js';
-import { createLogger } from '../../../src/observability/logger.js';
-import { createOperator } from '../../../src/runtime/operator.js';
-import { installCrds } from '../api/fulcrum-api.js';
+import { FulcrumObjects, installCrds, poolObject as resourcePool } from '../api/fulcrum-api.js';
 import { eventually, kubectl, testKubeConfig } from '../support/cluster.js';
-import { addNodes } from '../support/operator.js';
+import { addNodes, type RunningOperator, startOperator } from '../support/operator.js';
 import { startPrometheus, type RunningPrometheus } from '../support/prometheus.js';
 import { condition, type PoolObject } from '../rebalance/scenario.js';
 import { UsageExporter } from '../rebalance/usage-exporter.js';
@@ -27,7 +24,7 @@ const START_MC = 4_000;
 const RISE_MC_PER_S = 15;
 
 const kc = testKubeConfig();
-const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+const fulcrum = new FulcrumObjects(kc);
 const core = kc.makeApiClient(k8s.CoreV1Api);
 const pool = `cap-${Math.random().toString(36).slice(2, 7)}`;
 const nodes = Array.from({ length: 4 }, (_, i) => `${pool}-${i}`);
@@ -36,8 +33,7 @@ let riseFrom = Infinity;
 const cpuAt = (ms: number): number => START_MC + (RISE_MC_PER_S * Math.max(0, ms - riseFrom)) / 1_000;
 const exporter = new UsageExporter(kc, nodes, () => cpuAt(Date.now()));
 let prometheus: RunningPrometheus | undefined;
-const stop = new AbortController();
-let running: Promise<void> | undefined;
+let operator: RunningOperator | undefined;
 
 function sourceConfig(url: string): Extract<MetricsSourceConfig, { kind: 'prometheus' }> {
   return {
@@ -50,12 +46,7 @@ function sourceConfig(url: string): Extract<MetricsSourceConfig, { kind: 'promet
 async function poolObject(): Promise<
   PoolObject & { status?: { recommendation?: { nodes?: number; reason?: string } } }
 > {
-  return (await custom.getClusterCustomObject({
-    group: GROUP,
-    version: VERSION,
-    plural: RESOURCE_POOL_PLURAL,
-    name: pool,
-  })) as PoolObject;
+  return (await fulcrum.get(resourcePool(pool, {}))) as PoolObject;
 }
 
 beforeAll(async () => {
@@ -63,43 +54,25 @@ beforeAll(async () => {
   await addNodes(
     nodes.map((name) => ({ name, cpu: '8', memory: '32Gi', labels: { 'fulcrum.io/pool': pool } })),
   );
-  await custom.createClusterCustomObject({
-    group: GROUP,
-    version: VERSION,
-    plural: RESOURCE_POOL_PLURAL,
-    body: {
-      apiVersion: `${GROUP}/${VERSION}`,
-      kind: 'ResourcePool',
-      metadata: { name: pool },
-      spec: {
-        nodeSelector: { matchLabels: { 'fulcrum.io/pool': pool } },
-        rebalancing: { mode: 'Off', interval: '5s', metricsWindow: '10s' },
-        failover: { mode: 'Off' },
-        optimization: { forecast: 'Holt', horizon: '2m', scaleRecommendations: true },
-      },
-    },
-  });
+  await fulcrum.create(
+    resourcePool(pool, {
+      nodeSelector: { matchLabels: { 'fulcrum.io/pool': pool } },
+      rebalancing: { mode: 'Off', interval: '5s', metricsWindow: '10s' },
+      failover: { mode: 'Off' },
+      optimization: { forecast: 'Holt', horizon: '2m', scaleRecommendations: true },
+    }),
+  );
   await exporter.start();
   await exporter.serve();
   prometheus = await startPrometheus([exporter.target]);
-  const logger = createLogger({ level: process.env.FULCRUM_TEST_LOG_LEVEL ?? 'silent' });
-  const operator = createOperator({
-    kubeConfig: kc,
-    logger,
-    health: { host: '127.0.0.1', port: 0 },
-    rebalancing: { metricsSource: sourceConfig(prometheus.url) },
-  });
-  running = operator.start(stop.signal);
+  operator = await startOperator(kc, { rebalancing: { metricsSource: sourceConfig(prometheus.url) } });
 }, 120_000);
 
 afterAll(async () => {
-  stop.abort();
-  await running;
+  await operator?.stop();
   await exporter.close();
   await prometheus?.stop();
-  await custom
-    .deleteClusterCustomObject({ group: GROUP, version: VERSION, plural: RESOURCE_POOL_PLURAL, name: pool })
-    .catch(() => undefined);
+  await fulcrum.deleteCreated();
   await kubectl(['delete', 'nodes', '-l', `fulcrum.io/pool=${pool}`, '--wait=false']).catch(() => undefined);
 }, 60_000);
 

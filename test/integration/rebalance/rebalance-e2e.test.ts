@@ -10,8 +10,7 @@
  * metrics-server scrapes every 15 s and needs two scrapes for a new pod: the phases take minutes.
  */
 import { MetricsApiSource } from '../../../src/metrics/metrics-api-source.js';
-import { createLogger } from '../../../src/observability/logger.js';
-import { createOperator } from '../../../src/runtime/operator.js';
+import { startOperator, type RunningOperator } from '../support/operator.js';
 import { eventually, testKubeConfig } from '../support/cluster.js';
 import {
   clusterComponent,
@@ -21,42 +20,19 @@ import {
   INTERVAL_MS,
   REBALANCING,
   RebalanceScenario,
-  type PoolObject,
 } from './scenario.js';
+import { PerformedMoves } from './performed-moves.js';
 
 const kc = testKubeConfig();
 const scenario = new RebalanceScenario(kc, `rb-${Math.random().toString(36).slice(2, 7)}`);
-const stop = new AbortController();
-let running: Promise<void> | undefined;
-/** Pod uid → node of the pods that must never move (critical, fragile), taken before the operator starts. */
-const untouchable = new Map<string, string>();
-/** Performed evictions seen in status, by pod (status keeps only the 20 newest actions: poll and collect). */
-const evictions = new Map<string, { at: number; from: string; to?: string }>();
+let operator: RunningOperator | undefined;
+const moves = new PerformedMoves(scenario);
 
-async function pool(): Promise<PoolObject> {
-  const object = await scenario.poolObject();
-  for (const a of object.status?.lastActions ?? []) {
-    if (a.action === 'Evict' && a.dryRun !== true && a.pod && a.node)
-      evictions.set(a.pod, {
-        at: Date.parse(a.time),
-        from: a.node,
-        ...(a.targetNode ? { to: a.targetNode } : {}),
-      });
-  }
-  return object;
-}
-
-async function podUids(): Promise<Set<string>> {
-  return new Set((await scenario.pods()).map((p) => p.metadata?.uid as string));
-}
-
+const pool = () => moves.pool();
+const podUids = () => moves.podUids();
 beforeAll(async () => {
   await scenario.setUp();
-  for (const p of await scenario.pods()) {
-    const tier = p.metadata?.labels?.tier;
-    if (tier === 'critical' || tier === 'fragile')
-      untouchable.set(p.metadata?.uid as string, p.spec?.nodeName as string);
-  }
+  await moves.rememberUntouchable();
   // metrics-server reports each hot node's load before the operator starts (two scrapes after the pods ran).
   const source = new MetricsApiSource(kc);
   await eventually(
@@ -71,43 +47,18 @@ beforeAll(async () => {
     110_000,
     2_000,
   );
-  const logger = createLogger({ level: process.env.FULCRUM_TEST_LOG_LEVEL ?? 'silent' });
-  const operator = createOperator({
-    kubeConfig: kc,
-    logger,
-    health: { host: '127.0.0.1', port: 0 },
-    rebalancing: { metricsSource: { kind: 'metrics-api' } },
-  });
-  running = operator.start(stop.signal);
+  operator = await startOperator(kc, { rebalancing: { metricsSource: { kind: 'metrics-api' } } });
 }, 240_000);
 
 afterAll(async () => {
-  stop.abort();
-  await running;
+  await operator?.stop();
   if (!(await componentRunning('metrics-server'))) await clusterComponent('start', 'metrics-server');
   await scenario.cleanUp();
 }, 60_000);
 
 test('DryRun records the moves it would make in status and evicts nothing', async () => {
-  const before = await podUids();
-  const object = await eventually(
-    'DryRun evictions recorded',
-    async () => {
-      const p = await pool();
-      return (p.status?.counters?.dryRunEvictions ?? 0) >= 2 ? p : undefined;
-    },
-    60_000,
-    1_000,
-  );
-  expect(object.status?.nodes?.hot).toBe(3);
-  expect(condition(object, 'Balanced')).toMatchObject({ status: 'False', reason: 'Rebalancing' });
+  const object = await moves.expectDryRunOnly();
   expect(condition(object, 'Balanced')?.message).toContain('would evict');
-  const dry = (object.status?.lastActions ?? []).filter((a) => a.action === 'Evict' && a.dryRun === true);
-  expect(dry.length).toBeGreaterThanOrEqual(2);
-  for (const a of dry) expect(scenario.hotNodes).toContain(a.node);
-  expect(evictions.size).toBe(0);
-  expect(await podUids()).toEqual(before);
-  expect(await scenario.nodesWithHotTaint()).toEqual([]);
 }, 90_000);
 
 test('stale metrics (metrics-server stopped): no action, and the conditions say why', async () => {
@@ -132,9 +83,7 @@ test('stale metrics (metrics-server stopped): no action, and the conditions say 
   expect(condition(after, 'Balanced')).toMatchObject({ status: 'Unknown', reason: 'MetricsStale' });
   expect(condition(after, 'MetricsAvailable')?.message).toMatch(/the last collection failed/);
   expect(after.status?.counters?.evictions ?? 0).toBe(0);
-  expect(evictions.size).toBe(0);
-  expect(await podUids()).toEqual(before);
-  expect(await scenario.nodesWithHotTaint()).toEqual([]);
+  await moves.expectNothingMoved(before);
 }, 150_000);
 
 test('with metrics back, Fulcrum moves pods until every node is within tolerance, within its budgets', async () => {
@@ -143,42 +92,15 @@ test('with metrics back, Fulcrum moves pods until every node is within tolerance
     'Balanced=True after moves',
     async () => {
       const p = await pool();
-      return condition(p, 'Balanced')?.status === 'True' && evictions.size >= 1 ? p : undefined;
+      return condition(p, 'Balanced')?.status === 'True' && moves.byPod.size >= 1 ? p : undefined;
     },
     330_000,
     1_000,
   );
   expect(balanced.status?.nodes?.hot).toBe(0);
   expect(condition(balanced, 'MetricsAvailable')?.status).toBe('True');
-  // Every move came off a hot node; each hot node's batch pods left, nothing else.
-  for (const move of evictions.values()) expect(scenario.hotNodes).toContain(move.from);
-  expect([...evictions.keys()].every((pod) => pod.split('/')[1]?.startsWith('batch-'))).toBe(true);
-  expect(balanced.status?.counters?.evictions).toBe(evictions.size);
-
-  // Budgets: at most maxEvictionsPerCycle (2) per interval; a node loses a pod at most once per cooldown.
-  const times = [...evictions.values()].map((e) => e.at).sort((a, b) => a - b);
-  for (const t of times)
-    expect(times.filter((u) => u >= t && u < t + INTERVAL_MS / 2).length).toBeLessThanOrEqual(2);
-  for (const node of scenario.hotNodes) {
-    const off = [...evictions.values()]
-      .filter((e) => e.from === node)
-      .map((e) => e.at)
-      .sort((a, b) => a - b);
-    for (let i = 1; i < off.length; i++)
-      expect((off[i] as number) - (off[i - 1] as number)).toBeGreaterThanOrEqual(COOLDOWN_MS);
-  }
-
-  // High-priority and PDB-protected pods were never touched; the PDB's hold was reported.
-  const pods = await scenario.pods();
-  for (const [uid, node] of untouchable) {
-    const pod = pods.find((p) => p.metadata?.uid === uid);
-    expect(pod?.spec?.nodeName).toBe(node);
-    expect(pod?.metadata?.deletionTimestamp).toBeUndefined();
-  }
-  const holds = await scenario.poolEvents('EvictionBlocked');
-  expect(holds.some((e) => e.message?.includes('fragile') && e.message.includes('disruption budget'))).toBe(
-    true,
-  );
+  moves.expectWithinBudgets(balanced, INTERVAL_MS, COOLDOWN_MS);
+  await moves.expectUntouchedAndHoldReported();
 
   // Every node within tolerance, as metrics-server itself reports it (loads in % of 8 CPU).
   const source = new MetricsApiSource(kc);

@@ -13,24 +13,20 @@
  * The hot node stays hot after the one move: the pool then says NoSafeMove, naming each protection.
  */
 import * as k8s from '@kubernetes/client-node';
-import { GROUP, RESOURCE_POOL_PLURAL, VERSION } from '../../../src/api/group.js';
 import { MetricsApiSource } from '../../../src/metrics/metrics-api-source.js';
-import { createLogger } from '../../../src/observability/logger.js';
-import { createOperator } from '../../../src/runtime/operator.js';
-import { installCrds } from '../api/fulcrum-api.js';
+import { FulcrumObjects, installCrds, poolObject as resourcePool } from '../api/fulcrum-api.js';
 import { createTestNamespace, eventually, kubectl, testKubeConfig } from '../support/cluster.js';
-import { addNodes } from '../support/operator.js';
+import { addNodes, type RunningOperator, startOperator } from '../support/operator.js';
 import { condition, type PoolObject } from './scenario.js';
 
 const kc = testKubeConfig();
 const core = kc.makeApiClient(k8s.CoreV1Api);
 const apps = kc.makeApiClient(k8s.AppsV1Api);
-const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+const fulcrum = new FulcrumObjects(kc);
 const pool = `rbp-${Math.random().toString(36).slice(2, 7)}`;
 const nodes = [0, 1, 2, 3].map((i) => `${pool}-${i}`);
 const hot = nodes[0] as string;
-const stop = new AbortController();
-let running: Promise<void> | undefined;
+let operator: RunningOperator | undefined;
 let namespace: { name: string; remove: () => Promise<void> };
 
 interface Workload {
@@ -133,12 +129,7 @@ async function createBasePod(node: string): Promise<void> {
 }
 
 async function poolObject(): Promise<PoolObject> {
-  return (await custom.getClusterCustomObject({
-    group: GROUP,
-    version: VERSION,
-    plural: RESOURCE_POOL_PLURAL,
-    name: pool,
-  })) as PoolObject;
+  return (await fulcrum.get(resourcePool(pool, {}))) as PoolObject;
 }
 
 beforeAll(async () => {
@@ -162,34 +153,26 @@ beforeAll(async () => {
     );
     before.set(w.name, { uid: pod.metadata?.uid as string, pod: pod.metadata?.name as string });
   }
-  await custom.createClusterCustomObject({
-    group: GROUP,
-    version: VERSION,
-    plural: RESOURCE_POOL_PLURAL,
-    body: {
-      apiVersion: `${GROUP}/${VERSION}`,
-      kind: 'ResourcePool',
-      metadata: { name: pool },
-      spec: {
-        nodeSelector: { matchLabels: { 'fulcrum.io/pool': pool } },
-        weights: { cpu: 1, memory: 0, ephemeralStorage: 0, network: 0 },
-        allocation: { strategy: 'LeastLoaded', basis: 'Usage' },
-        // spec.eviction left out: the defaults are what is under test.
-        rebalancing: {
-          mode: 'Enforce',
-          interval: '8s',
-          consecutive: 2,
-          maxEvictionsPerCycle: 5,
-          maxEvictionsPerNode: 5,
-          maxEvictionsPerNamespace: 5,
-          minPodAge: '5s',
-          cooldown: '10s',
-          metricsWindow: '10s',
-        },
-        failover: { mode: 'Off' },
+  await fulcrum.create(
+    resourcePool(pool, {
+      nodeSelector: { matchLabels: { 'fulcrum.io/pool': pool } },
+      weights: { cpu: 1, memory: 0, ephemeralStorage: 0, network: 0 },
+      allocation: { strategy: 'LeastLoaded', basis: 'Usage' },
+      // spec.eviction left out: the defaults are what is under test.
+      rebalancing: {
+        mode: 'Enforce',
+        interval: '8s',
+        consecutive: 2,
+        maxEvictionsPerCycle: 5,
+        maxEvictionsPerNode: 5,
+        maxEvictionsPerNamespace: 5,
+        minPodAge: '5s',
+        cooldown: '10s',
+        metricsWindow: '10s',
       },
-    },
-  });
+      failover: { mode: 'Off' },
+    }),
+  );
   // metrics-server must report the hot node's full load before the operator plans on it.
   const source = new MetricsApiSource(kc);
   await eventually(
@@ -202,21 +185,12 @@ beforeAll(async () => {
     110_000,
     2_000,
   );
-  const operator = createOperator({
-    kubeConfig: kc,
-    logger: createLogger({ level: process.env.FULCRUM_TEST_LOG_LEVEL ?? 'silent' }),
-    health: { host: '127.0.0.1', port: 0 },
-    rebalancing: { metricsSource: { kind: 'metrics-api' } },
-  });
-  running = operator.start(stop.signal);
+  operator = await startOperator(kc, { rebalancing: { metricsSource: { kind: 'metrics-api' } } });
 }, 240_000);
 
 afterAll(async () => {
-  stop.abort();
-  await running;
-  await custom
-    .deleteClusterCustomObject({ group: GROUP, version: VERSION, plural: RESOURCE_POOL_PLURAL, name: pool })
-    .catch(() => undefined);
+  await operator?.stop();
+  await fulcrum.deleteCreated();
   await apps
     .deleteNamespacedDeployment({ namespace: 'kube-system', name: `${pool}-sysns` })
     .catch(() => undefined);

@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import * as k8s from '@kubernetes/client-node';
-import { GROUP, RESOURCE_POOL_PLURAL, VERSION } from '../../../src/api/group.js';
+import { RESOURCE_POOL_PLURAL } from '../../../src/api/group.js';
 import type { PoolForecast, SimulationReport } from '../../../src/simulate/outcome.js';
-import { installCrds, uniqueName } from '../api/fulcrum-api.js';
+import { FulcrumObjects, installCrds, poolObject as resourcePool, uniqueName } from '../api/fulcrum-api.js';
 import { createTestNamespace, eventually, repoRoot, testKubeConfig } from '../support/cluster.js';
 import { addNode, fulcrumStatus, startOperator, type RunningOperator } from '../support/operator.js';
 
@@ -28,7 +28,7 @@ interface PoolStatus {
 
 const kc = testKubeConfig();
 const core = kc.makeApiClient(k8s.CoreV1Api);
-const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+const fulcrum = new FulcrumObjects(kc);
 const pool = uniqueName('sim');
 const nodeNames = [0, 1, 2].map((i) => `${pool}-n${i}`);
 let namespace: { name: string; remove: () => Promise<void> };
@@ -90,20 +90,12 @@ beforeAll(async () => {
   workdir = mkdtempSync(join(tmpdir(), 'fulcrum-simulate-'));
   for (const name of nodeNames)
     await addNode(name, { cpu: '4', memory: '8Gi', labels: { 'fulcrum.io/pool': pool } });
-  await custom.createClusterCustomObject({
-    group: GROUP,
-    version: VERSION,
-    plural: RESOURCE_POOL_PLURAL,
-    body: {
-      apiVersion: `${GROUP}/${VERSION}`,
-      kind: 'ResourcePool',
-      metadata: { name: pool },
-      spec: {
-        nodeSelector: { matchLabels: { 'fulcrum.io/pool': pool } },
-        allocation: { strategy: 'LeastLoaded', basis: 'Requests' },
-      },
-    },
-  });
+  await fulcrum.create(
+    resourcePool(pool, {
+      nodeSelector: { matchLabels: { 'fulcrum.io/pool': pool } },
+      allocation: { strategy: 'LeastLoaded', basis: 'Requests' },
+    }),
+  );
   // n0 at 50% cpu, n1 at 25%, n2 empty: 3 of 12 CPU requested.
   await bindPod('resident-0', nodeNames[0]!, '2');
   await bindPod('resident-1', nodeNames[1]!, '1');
@@ -113,9 +105,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await running?.stop();
-  await custom
-    .deleteClusterCustomObject({ group: GROUP, version: VERSION, plural: RESOURCE_POOL_PLURAL, name: pool })
-    .catch(() => undefined);
+  await fulcrum.deleteCreated();
   await namespace?.remove();
   for (const name of nodeNames) await core.deleteNode({ name }).catch(() => undefined);
   if (workdir) rmSync(workdir, { recursive: true, force: true });

@@ -5,7 +5,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { GROUP, VERSION } from '../../../src/api/group.js';
 import { createLogger } from '../../../src/observability/logger.js';
-import { createOperator, type Operator } from '../../../src/runtime/operator.js';
+import { createOperator, type Operator, type OperatorOptions } from '../../../src/runtime/operator.js';
 import { clusterScript, eventually, kubectl } from './cluster.js';
 
 export interface RunningOperator {
@@ -13,9 +13,20 @@ export interface RunningOperator {
   stop(): Promise<void>;
 }
 
-export async function startOperator(kc: k8s.KubeConfig): Promise<RunningOperator> {
+/** The operator's settings a test may choose; the kubeconfig, logger and health listener are the harness's. */
+export type TestOperatorOptions = Omit<OperatorOptions, 'kubeConfig' | 'logger' | 'health'>;
+
+export async function startOperator(
+  kc: k8s.KubeConfig,
+  options: TestOperatorOptions = {},
+): Promise<RunningOperator> {
   const logger = createLogger({ level: process.env.FULCRUM_TEST_LOG_LEVEL ?? 'silent' });
-  const operator = createOperator({ kubeConfig: kc, logger, health: { host: '127.0.0.1', port: 0 } });
+  const operator = createOperator({
+    ...options,
+    kubeConfig: kc,
+    logger,
+    health: { host: '127.0.0.1', port: 0 },
+  });
   const controller = new AbortController();
   const done = operator.start(controller.signal);
   await eventually('operator caches synced', () =>
