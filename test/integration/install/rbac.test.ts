@@ -7,7 +7,13 @@ import * as k8s from '@kubernetes/client-node';
 import { GROUP, RESOURCE_POOL_PLURAL, VERSION, WORKLOAD_POLICY_PLURAL } from '../../../src/api/group.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import { createOperator } from '../../../src/runtime/operator.js';
-import { installCrds, uniqueName } from '../api/fulcrum-api.js';
+import {
+  FulcrumObjects,
+  installCrds,
+  policyObject,
+  poolObject as resourcePool,
+  uniqueName,
+} from '../api/fulcrum-api.js';
 import { createTestNamespace, eventually, kubectl, testKubeConfig } from '../support/cluster.js';
 import { addNode, fulcrumStatus } from '../support/operator.js';
 import { kustomizeOperator, OPERATOR_NAMESPACE } from './install-support.js';
@@ -17,6 +23,7 @@ const LEASE = 'fulcrum-leader';
 const admin = testKubeConfig();
 const core = admin.makeApiClient(k8s.CoreV1Api);
 const custom = admin.makeApiClient(k8s.CustomObjectsApi);
+const fulcrum = new FulcrumObjects(admin);
 const pool = uniqueName('rbac');
 const nodeName = `${pool}-n0`;
 let namespace: { name: string; remove: () => Promise<void> };
@@ -112,29 +119,10 @@ test('as its ServiceAccount, the operator syncs, leads, writes pool and policy s
         .readNamespacedLease({ name: LEASE, namespace: OPERATOR_NAMESPACE });
       return lease.spec?.holderIdentity === identity ? true : undefined;
     });
-    await custom.createClusterCustomObject({
-      group: GROUP,
-      version: VERSION,
-      plural: RESOURCE_POOL_PLURAL,
-      body: {
-        apiVersion: `${GROUP}/${VERSION}`,
-        kind: 'ResourcePool',
-        metadata: { name: pool },
-        spec: { nodeSelector: { matchLabels: { 'fulcrum.io/pool': pool } } },
-      },
-    });
-    await custom.createNamespacedCustomObject({
-      group: GROUP,
-      version: VERSION,
-      plural: WORKLOAD_POLICY_PLURAL,
-      namespace: namespace.name,
-      body: {
-        apiVersion: `${GROUP}/${VERSION}`,
-        kind: 'WorkloadPolicy',
-        metadata: { name: 'web' },
-        spec: { selector: { matchLabels: { app: 'web' } }, pool },
-      },
-    });
+    await fulcrum.create(resourcePool(pool, { nodeSelector: { matchLabels: { 'fulcrum.io/pool': pool } } }));
+    await fulcrum.create(
+      policyObject('web', namespace.name, { selector: { matchLabels: { app: 'web' } }, pool }),
+    );
     await eventually('pool status written', async () => {
       const status = await fulcrumStatus<{ nodes?: { total?: number } }>(admin, RESOURCE_POOL_PLURAL, pool);
       return status?.nodes?.total === 1 ? true : undefined;

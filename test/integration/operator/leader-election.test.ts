@@ -5,7 +5,7 @@
  */
 import * as k8s from '@kubernetes/client-node';
 import { GROUP, RESOURCE_POOL_PLURAL, VERSION } from '../../../src/api/group.js';
-import { installCrds, uniqueName } from '../api/fulcrum-api.js';
+import { FulcrumObjects, installCrds, poolObject as resourcePool, uniqueName } from '../api/fulcrum-api.js';
 import { clusterScript, createTestNamespace, eventually, testKubeConfig } from '../support/cluster.js';
 import { addNode, fulcrumStatus } from '../support/operator.js';
 import { startOperatorProcess, type OperatorProcess } from '../support/operator-process.js';
@@ -15,6 +15,7 @@ const RETRY_SECONDS = 0.5;
 const kc = testKubeConfig();
 const core = kc.makeApiClient(k8s.CoreV1Api);
 const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+const fulcrum = new FulcrumObjects(kc);
 const label = uniqueName('le');
 const pool = label;
 const nodes: string[] = [];
@@ -64,17 +65,7 @@ beforeAll(async () => {
   await installCrds(kc);
   namespace = await createTestNamespace(kc, 'leader');
   await addPoolNode();
-  await custom.createClusterCustomObject({
-    group: GROUP,
-    version: VERSION,
-    plural: RESOURCE_POOL_PLURAL,
-    body: {
-      apiVersion: `${GROUP}/${VERSION}`,
-      kind: 'ResourcePool',
-      metadata: { name: pool },
-      spec: { nodeSelector: { matchLabels: { 'fulcrum.io/pool': label } } },
-    },
-  });
+  await fulcrum.create(resourcePool(pool, { nodeSelector: { matchLabels: { 'fulcrum.io/pool': label } } }));
 });
 
 afterAll(async () => {

@@ -4,7 +4,7 @@
  */
 import * as k8s from '@kubernetes/client-node';
 import { GROUP, RESOURCE_POOL_PLURAL, VERSION, WORKLOAD_POLICY_PLURAL } from '../../../src/api/group.js';
-import { installCrds, uniqueName } from '../api/fulcrum-api.js';
+import { FulcrumObjects, installCrds, policyObject, uniqueName } from '../api/fulcrum-api.js';
 import { createTestNamespace, eventually, testKubeConfig } from '../support/cluster.js';
 import { addNode, fulcrumStatus, startOperator, type RunningOperator } from '../support/operator.js';
 
@@ -21,6 +21,7 @@ interface PoolStatus {
 const kc = testKubeConfig();
 const core = kc.makeApiClient(k8s.CoreV1Api);
 const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+const fulcrum = new FulcrumObjects(kc);
 const poolLabel = uniqueName('pool');
 const nodeNames = [0, 1, 2, 3].map((i) => `${poolLabel}-n${i}`);
 let running: RunningOperator;
@@ -175,18 +176,13 @@ test('a pool selecting no node, and a pool selecting nodes an older pool owns, a
 test('a WorkloadPolicy naming a missing pool is admitted, reports PoolNotFound, and binds once the pool exists', async () => {
   const poolName = uniqueName('later');
   const name = uniqueName('policy');
-  await custom.createNamespacedCustomObject({
-    group: GROUP,
-    version: VERSION,
-    plural: WORKLOAD_POLICY_PLURAL,
-    namespace: namespace.name,
-    body: {
-      apiVersion: `${GROUP}/${VERSION}`,
-      kind: 'WorkloadPolicy',
-      metadata: { name },
-      spec: { selector: { matchLabels: { app: 'checkout' } }, pool: poolName, priority: 900 },
-    },
-  });
+  await fulcrum.create(
+    policyObject(name, namespace.name, {
+      selector: { matchLabels: { app: 'checkout' } },
+      pool: poolName,
+      priority: 900,
+    }),
+  );
   type PolicyStatus = {
     conditions?: Array<{ type: string; status: string; reason: string }>;
     effectivePriority?: number;
@@ -233,18 +229,13 @@ test('a WorkloadPolicy above the default priority cap is clamped and says so, un
       return s && check(s) ? s : undefined;
     });
   try {
-    await custom.createNamespacedCustomObject({
-      group: GROUP,
-      version: VERSION,
-      plural: WORKLOAD_POLICY_PLURAL,
-      namespace: namespace.name,
-      body: {
-        apiVersion: `${GROUP}/${VERSION}`,
-        kind: 'WorkloadPolicy',
-        metadata: { name },
-        spec: { selector: { matchLabels: { app: 'greedy' } }, pool: poolName, priority: 1_000_000 },
-      },
-    });
+    await fulcrum.create(
+      policyObject(name, namespace.name, {
+        selector: { matchLabels: { app: 'greedy' } },
+        pool: poolName,
+        priority: 1_000_000,
+      }),
+    );
     const clamped = await status('clamped', (s) => ready(s)?.reason === 'PriorityClamped');
     expect(clamped.effectivePriority).toBe(0);
     expect(ready(clamped)?.status).toBe('True');

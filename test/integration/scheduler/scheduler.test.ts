@@ -5,8 +5,14 @@
  * high-priority pod preempting a low-priority one when its pool is full — only once a PDB allows it.
  */
 import * as k8s from '@kubernetes/client-node';
-import { GROUP, RESOURCE_POOL_PLURAL, VERSION, WORKLOAD_POLICY_PLURAL } from '../../../src/api/group.js';
-import { installCrds, uniqueName } from '../api/fulcrum-api.js';
+import { GROUP, RESOURCE_POOL_PLURAL, VERSION } from '../../../src/api/group.js';
+import {
+  FulcrumObjects,
+  installCrds,
+  policyObject,
+  poolObject as resourcePool,
+  uniqueName,
+} from '../api/fulcrum-api.js';
 import { createTestNamespace, eventually, testKubeConfig } from '../support/cluster.js';
 import { addNodes, startOperator, type RunningOperator } from '../support/operator.js';
 
@@ -14,6 +20,7 @@ const kc = testKubeConfig();
 const core = kc.makeApiClient(k8s.CoreV1Api);
 const apps = kc.makeApiClient(k8s.AppsV1Api);
 const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+const fulcrum = new FulcrumObjects(kc);
 const id = uniqueName('sched');
 const pools = {
   spread: { name: `${id}-spread`, strategy: 'LeastLoaded', nodes: 12 },
@@ -42,22 +49,14 @@ beforeAll(async () => {
     ),
   );
   for (const pool of Object.values(pools)) {
-    await custom.createClusterCustomObject({
-      group: GROUP,
-      version: VERSION,
-      plural: RESOURCE_POOL_PLURAL,
-      body: {
-        apiVersion: `${GROUP}/${VERSION}`,
-        kind: 'ResourcePool',
-        metadata: { name: pool.name },
-        spec: {
-          nodeSelector: { matchLabels: { 'fulcrum.io/pool': pool.name } },
-          allocation: { strategy: pool.strategy, basis: 'Requests' },
-          // The pool owner's grant: without it every WorkloadPolicy priority is capped at 0.
-          priorityLimits: { defaultMaxPriority: 1000 },
-        },
-      },
-    });
+    await fulcrum.create(
+      resourcePool(pool.name, {
+        nodeSelector: { matchLabels: { 'fulcrum.io/pool': pool.name } },
+        allocation: { strategy: pool.strategy, basis: 'Requests' },
+        // The pool owner's grant: without it every WorkloadPolicy priority is capped at 0.
+        priorityLimits: { defaultMaxPriority: 1000 },
+      }),
+    );
   }
   running = await startOperator(kc);
 }, 180_000);
@@ -166,18 +165,13 @@ test('BinPack fills the fewest nodes, up to the 80% cpu ceiling and not past it'
 });
 
 test('RoundRobin, with the pool named by a WorkloadPolicy, cycles through every node in turn', async () => {
-  await custom.createNamespacedCustomObject({
-    group: GROUP,
-    version: VERSION,
-    plural: WORKLOAD_POLICY_PLURAL,
-    namespace: namespace.name,
-    body: {
-      apiVersion: `${GROUP}/${VERSION}`,
-      kind: 'WorkloadPolicy',
-      metadata: { name: 'cycle' },
-      spec: { selector: { matchLabels: { app: 'cycle' } }, pool: pools.cycle.name, priority: 100 },
-    },
-  });
+  await fulcrum.create(
+    policyObject('cycle', namespace.name, {
+      selector: { matchLabels: { app: 'cycle' } },
+      pool: pools.cycle.name,
+      priority: 100,
+    }),
+  );
   await eventually('policy in the operator cache', () =>
     running.operator.informers.workloadPolicies.get(`${namespace.name}/cycle`) ? true : undefined,
   );
@@ -289,18 +283,14 @@ test('a pod with scheduling gates waits until they are removed', async () => {
 });
 
 async function createPolicy(name: string, pool: string, priority: number): Promise<void> {
-  await custom.createNamespacedCustomObject({
-    group: GROUP,
-    version: VERSION,
-    plural: WORKLOAD_POLICY_PLURAL,
-    namespace: namespace.name,
-    body: {
-      apiVersion: `${GROUP}/${VERSION}`,
-      kind: 'WorkloadPolicy',
-      metadata: { name },
-      spec: { selector: { matchLabels: { app: name } }, pool, priority, movable: true },
-    },
-  });
+  await fulcrum.create(
+    policyObject(name, namespace.name, {
+      selector: { matchLabels: { app: name } },
+      pool,
+      priority,
+      movable: true,
+    }),
+  );
   await eventually(`policy ${name} in the operator cache`, () =>
     running.operator.informers.workloadPolicies.get(`${namespace.name}/${name}`) ? true : undefined,
   );
