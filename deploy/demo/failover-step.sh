@@ -97,13 +97,19 @@ printf 'fenced after %s: ' "$(elapsed)"
 kubectl get node "${victim}" -o jsonpath='unschedulable={.spec.unschedulable} taints={.spec.taints[*].key} marker={.metadata.annotations.fulcrum\.io/fenced-by}{"\n"}'
 echo "FailoverActive=$(condition FailoverActive)"
 
-for _ in $(seq 1 100); do
-  left="$(kubectl get pods -n checkout --field-selector "spec.nodeName=${victim}" -o name | wc -l)"
-  pending="$(kubectl get pods -n checkout --field-selector status.phase!=Running -o name | wc -l)"
-  ((left == 0 && pending == 0)) && break
+# Replaceable pods are deleted gracefully: the replacements run elsewhere at once, while the old pod stays
+# Terminating on the dead node (no kubelet confirms its end) until the node is confirmed down or comes back.
+replicas="$(kubectl get deployment -n checkout checkout -o jsonpath='{.spec.replicas}')"
+running_elsewhere() {
+  kubectl get pods -n checkout -l app=checkout --field-selector "status.phase=Running,spec.nodeName!=${victim}" \
+    -o custom-columns=NAME:.metadata.name,DELETING:.metadata.deletionTimestamp --no-headers |
+    awk '$2 == "<none>"' | wc -l
+}
+for _ in $(seq 1 300); do
+  (($(running_elsewhere) >= replicas)) && break
   sleep 0.2
 done
-step "After $(elapsed): every checkout pod Running on another node"
+step "After $(elapsed): all ${replicas} checkout replicas Running on other nodes"
 kubectl get pods -n checkout -o wide
 echo "FailoverActive=$(condition FailoverActive)"
 kubectl get events --field-selector "involvedObject.name=general" -o custom-columns=REASON:.reason,MESSAGE:.message | tail -4
