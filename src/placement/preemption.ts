@@ -29,7 +29,7 @@ import { fitsCeilingsAt, SLOTS } from './load.js';
 import { DEFAULT_POD_FILTERS } from './filters.js';
 import { snapshotFor } from './schedule.js';
 import { BLOCKED, type PoolSnapshot } from './snapshot.js';
-import type { PlacementContext } from './types.js';
+import type { PlacementContext } from './placement-context.js';
 
 /** A disruption budget covering a pod: pods sharing a name share the allowance. */
 export interface DisruptionBudget {
