@@ -1,8 +1,8 @@
-import type { Logger } from '../observability/logger.js';
+import type { Logger } from '../logging/logger.js';
 import { waitForCacheSync } from '../kube/informer.js';
 import { runWorkers, type Reconciler } from '../kube/workers.js';
 import { WorkQueue, type WorkQueueMetrics } from '../kube/work-queue.js';
-import type { Runnable } from '../runtime/runnable.js';
+import type { Runnable } from '../lifecycle/runnable.js';
 
 export interface QueuedControllerOptions {
   /** Names the queue in logs and metrics (`pool`, `policy`). */

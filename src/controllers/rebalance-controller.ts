@@ -29,7 +29,7 @@ import {
   type RebalancePlan,
   type RebalanceSettings,
 } from '../balancing/index.js';
-import { realClock, sleep, type Clock } from '../kube/clock.js';
+import { realClock, sleep, type Clock } from '../clock/clock.js';
 import { describeError } from '../kube/errors.js';
 import { waitForCacheSync } from '../kube/informer.js';
 import type { CustomObject } from '../kube/informers.js';
@@ -37,7 +37,7 @@ import { createMetricsSource, type MetricsSourceConfig, type Smoothing } from '.
 import type { NodeInfo } from '../model/node-info.js';
 import { zeroResources, type ResourceVector } from '../model/resources.js';
 import { placementPool } from '../placement/index.js';
-import type { Runnable } from '../runtime/runnable.js';
+import type { Runnable } from '../lifecycle/runnable.js';
 import type { ControllerDeps } from './controller-deps.js';
 import { PolicyIndex } from './policy-index.js';
 import { appendActions } from './rebalance/action-log.js';

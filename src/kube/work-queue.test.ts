@@ -1,4 +1,4 @@
-import { FakeClock } from './fake-clock.js';
+import { FakeClock } from '../clock/fake-clock.js';
 import { BucketRateLimiter, ItemExponentialRateLimiter, MaxOfRateLimiter } from './rate-limiter.js';
 import { WorkQueue, type WorkQueueMetrics } from './work-queue.js';
 import { runWorkers, TerminalError, type ReconcileResult } from './workers.js';

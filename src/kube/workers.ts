@@ -1,5 +1,5 @@
-import type { Logger } from '../observability/logger.js';
-import { silentLogger } from '../observability/logger.js';
+import type { Logger } from '../logging/logger.js';
+import { silentLogger } from '../logging/logger.js';
 import { describeError } from './errors.js';
 import type { WorkQueue } from './work-queue.js';
 

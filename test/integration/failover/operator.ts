@@ -3,7 +3,7 @@
  * leader election off. The shared startOperator leaves failover off so other suites are not probed.
  */
 import type * as k8s from '@kubernetes/client-node';
-import { createLogger } from '../../../src/observability/logger.js';
+import { createLogger } from '../../../src/logging/logger.js';
 import { createOperator, type Operator } from '../../../src/runtime/operator.js';
 import { eventually } from '../support/cluster.js';
 

@@ -13,7 +13,7 @@ import * as k8s from '@kubernetes/client-node';
 import { GROUP, RESOURCE_POOL_PLURAL, VERSION } from '../../../src/api/group.js';
 import { defaultPrometheusQueries } from '../../../src/metrics/prometheus-queries.js';
 import type { MetricsSourceConfig } from '../../../src/metrics/source-config.js';
-import { createLogger } from '../../../src/observability/logger.js';
+import { createLogger } from '../../../src/logging/logger.js';
 import { createOperator } from '../../../src/runtime/operator.js';
 import { installCrds } from '../api/fulcrum-api.js';
 import { eventually, kubectl, testKubeConfig } from '../support/cluster.js';

@@ -10,7 +10,7 @@
  * metrics-server scrapes every 15 s and needs two scrapes for a new pod: the phases take minutes.
  */
 import { MetricsApiSource } from '../../../src/metrics/metrics-api-source.js';
-import { createLogger } from '../../../src/observability/logger.js';
+import { createLogger } from '../../../src/logging/logger.js';
 import { createOperator } from '../../../src/runtime/operator.js';
 import { eventually, testKubeConfig } from '../support/cluster.js';
 import {

@@ -17,7 +17,7 @@
 import { defaultPrometheusQueries } from '../../../src/metrics/prometheus-queries.js';
 import { PrometheusSource } from '../../../src/metrics/prometheus-source.js';
 import type { MetricsSourceConfig } from '../../../src/metrics/source-config.js';
-import { createLogger } from '../../../src/observability/logger.js';
+import { createLogger } from '../../../src/logging/logger.js';
 import { createOperator } from '../../../src/runtime/operator.js';
 import { eventually, testKubeConfig } from '../support/cluster.js';
 import { startPrometheus, type RunningPrometheus } from '../support/prometheus.js';

@@ -15,7 +15,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { GROUP, RESOURCE_POOL_PLURAL, VERSION } from '../../../src/api/group.js';
 import { MetricsApiSource } from '../../../src/metrics/metrics-api-source.js';
-import { createLogger } from '../../../src/observability/logger.js';
+import { createLogger } from '../../../src/logging/logger.js';
 import { createOperator } from '../../../src/runtime/operator.js';
 import { installCrds } from '../api/fulcrum-api.js';
 import { createTestNamespace, eventually, kubectl, testKubeConfig } from '../support/cluster.js';
