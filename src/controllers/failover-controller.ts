@@ -117,6 +117,7 @@ export class FailoverController implements Runnable {
       waitFor: deps.informers.all(),
       logger: deps.logger,
       metrics: deps.metrics?.workQueue('failover'),
+      reconcileMetrics: deps.metrics?.reconciles('failover'),
     });
     this.wireEvents();
   }

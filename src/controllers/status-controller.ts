@@ -49,6 +49,7 @@ export function createStatusController<S extends StatusWithConditions>(
     logger: options.logger,
     waitFor: options.waitFor,
     metrics: options.metrics?.workQueue(options.name),
+    reconcileMetrics: options.metrics?.reconciles(options.name),
     allKeys: () => options.informer.list().map(objectKey),
     reconcile: async (key, signal) => {
       const object = options.informer.get(key);

@@ -137,6 +137,7 @@ export function createOperator(options: OperatorOptions): Operator {
     events,
     logger: logger.child({ controller: 'scheduler' }),
     metrics: new SchedulerMetrics(metrics.registry),
+    reconcileMetrics: metrics.reconciles('scheduler'),
     evictor: actuatorEvictor(actuator, logger.child({ controller: 'scheduler' })),
     operator,
     usage: () => nodeUsage,
