@@ -9,7 +9,7 @@ import { createTestNamespace, eventually, testKubeConfig } from '../support/clus
 import { addNode } from '../support/operator.js';
 import { startOperatorProcess, type OperatorProcess } from '../support/operator-process.js';
 
-const CONTROLLERS = ['pool', 'policy', 'failover', 'scheduler'];
+const CONTROLLERS = ['pool', 'policy', 'failover', 'rebalance', 'scheduler'];
 const kc = testKubeConfig();
 const core = kc.makeApiClient(k8s.CoreV1Api);
 const objects = new FulcrumObjects(kc);
