@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -79,6 +79,15 @@ test('every folder of src/ has a row in the import table, and every row is a fol
 test('the import table has no cycle, so a tree that obeys it has no cycle between folders', async () => {
   expect(folderOnCycle(await folderImports())).toBeUndefined();
   expect(folderOnCycle({ a: ['b'], b: ['c/x'], c: ['a'] })).toBe('a');
+});
+
+test('docs/architecture.md lists every folder with the imports the check allows', async () => {
+  const documented: FolderImports = {};
+  for (const line of readFileSync(root('docs/architecture.md'), 'utf8').split('\n')) {
+    const row = /^\| `src\/([a-z-]+)\/` +\|[^|]+\|[^|]+\|([^|]+)\|$/.exec(line);
+    if (row) documented[row[1]!] = [...row[2]!.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
+  }
+  expect(documented).toEqual(await folderImports());
 });
 
 describe('the import check on a small tree', () => {
