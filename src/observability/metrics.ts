@@ -34,8 +34,7 @@ export class OperatorMetrics {
   private readonly queueRetries: Counter<'name'>;
   private readonly queueLatency: Histogram<'name'>;
   private readonly workDuration: Histogram<'name'>;
-  private readonly reconcileTotal: Counter<'controller' | 'result'>;
-  private readonly reconcileDuration: Histogram<'controller'>;
+  private readonly reconciled: ReconcileSeries;
   private readonly informers: InformerLike[] = [];
 
   constructor(
@@ -86,29 +85,18 @@ export class OperatorMetrics {
       buckets: DURATION_BUCKETS,
       registers,
     });
-    this.reconcileTotal = new Counter({
-      name: 'fulcrum_reconcile_total',
-      help: 'Reconciles by controller (pool, policy, failover; rebalance counts pool intervals, scheduler batches) and result: success, requeue or error.',
-      labelNames: ['controller', 'result'],
-      registers,
-    });
-    this.reconcileDuration = new Histogram({
-      name: 'fulcrum_reconcile_duration_seconds',
-      help: 'Seconds one reconcile (or one rebalance or scheduling cycle) takes, by controller.',
-      labelNames: ['controller'],
-      buckets: RECONCILE_BUCKETS,
-      registers,
-    });
+    this.reconciled = reconcileSeries(registers);
     this.registerInformerCollectors(registers);
   }
 
   /** The sink for the reconciles of `controller`; its three result series start at 0. */
   reconciles(controller: string): ReconcileMetrics {
-    for (const result of ['success', 'requeue', 'error']) this.reconcileTotal.inc({ controller, result }, 0);
+    const { total, duration } = this.reconciled;
+    for (const result of ['success', 'requeue', 'error']) total.inc({ controller, result }, 0);
     return {
       reconciled: (result, seconds) => {
-        this.reconcileTotal.inc({ controller, result });
-        this.reconcileDuration.observe({ controller }, seconds);
+        total.inc({ controller, result });
+        duration.observe({ controller }, seconds);
       },
     };
   }
@@ -188,4 +176,28 @@ export class OperatorMetrics {
       (i) => (i.health().silentForMs ?? 0) / 1000,
     );
   }
+}
+
+interface ReconcileSeries {
+  total: Counter<'controller' | 'result'>;
+  duration: Histogram<'controller'>;
+}
+
+/** controller-runtime's reconcile_total and reconcile_time_seconds, under Fulcrum's prefix. */
+function reconcileSeries(registers: Registry[]): ReconcileSeries {
+  return {
+    total: new Counter({
+      name: 'fulcrum_reconcile_total',
+      help: 'Reconciles by controller (pool, policy, failover; rebalance counts pool intervals, scheduler batches) and result: success, requeue or error.',
+      labelNames: ['controller', 'result'],
+      registers,
+    }),
+    duration: new Histogram({
+      name: 'fulcrum_reconcile_duration_seconds',
+      help: 'Seconds one reconcile (or one rebalance or scheduling cycle) takes, by controller.',
+      labelNames: ['controller'],
+      buckets: RECONCILE_BUCKETS,
+      registers,
+    }),
+  };
 }
