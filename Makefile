@@ -20,9 +20,10 @@ node_modules/.installed: package.json package-lock.json
 build: install ## compile TypeScript into dist/
 	tsc -p tsconfig.json
 
-lint: install ## type-check, eslint, prettier
+lint: install ## type-check, eslint, import check (no cycle, folder table in .dependency-cruiser.mjs), prettier
 	tsc -p tsconfig.json --noEmit
 	eslint .
+	depcruise --config .dependency-cruiser.mjs src test bench
 	prettier --check .
 
 crds: build ## regenerate crds/*.yaml from the zod schemas in src/api

@@ -21,7 +21,7 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import * as k8s from '@kubernetes/client-node';
 import { parseDuration } from '../src/api/index.js';
-import { createLogger } from '../src/observability/logger.js';
+import { createLogger } from '../src/logging/logger.js';
 import { createOperator } from '../src/runtime/operator.js';
 import { eventually } from '../test/integration/support/cluster.js';
 import {

@@ -13,7 +13,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { KubeConfig, Watch } from '@kubernetes/client-node';
-import { silentLogger } from '../src/observability/logger.js';
+import { silentLogger } from '../src/logging/logger.js';
 import { createOperator } from '../src/runtime/operator.js';
 
 interface Memory {

@@ -18,9 +18,9 @@
  */
 import type { KubernetesObject, V1Node } from '@kubernetes/client-node';
 import type { EventType } from '../kube/event-recorder.js';
-import { realClock, timeoutSignal, type Clock } from '../kube/clock.js';
+import { realClock, timeoutSignal, type Clock } from '../clock/clock.js';
 import { describeError, isConflict, isNotFound, isTooManyRequests, statusCode } from '../kube/errors.js';
-import type { Logger } from '../observability/logger.js';
+import type { Logger } from '../logging/logger.js';
 import type { ActionMetrics } from './action-metrics.js';
 import { BudgetLedger, type BudgetRule, type LedgerEntry, type Ticket } from './budget-ledger.js';
 import { DEFAULT_BUDGET_RULES } from './default-budgets.js';

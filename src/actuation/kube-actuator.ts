@@ -1,6 +1,6 @@
 import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import type { Registry } from 'prom-client';
-import type { Logger } from '../observability/logger.js';
+import type { Logger } from '../logging/logger.js';
 import { ActionMetrics } from './action-metrics.js';
 import { Actuator, type EventSink } from './actuator.js';
 import type { BudgetRule } from './budget-ledger.js';

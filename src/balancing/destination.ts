@@ -11,7 +11,7 @@ import { fitsCeilingsAt, SLOTS } from '../placement/load.js';
 import { schedule } from '../placement/schedule.js';
 import type { PoolSnapshot } from '../placement/snapshot.js';
 import type { PlacementState } from '../placement/state.js';
-import type { PlacementContext } from '../placement/types.js';
+import type { PlacementContext } from '../placement/placement-context.js';
 import type { ClosedNodes } from './closed-nodes.js';
 import type { SkipReason } from './types.js';
 

@@ -6,7 +6,7 @@ import { renderExplanation } from '../explain/explain-render.js';
 import { readClusterSnapshot } from '../simulate/cluster-reader.js';
 import { SimulationInputError } from '../simulate/input-error.js';
 import { loadKubeConfig } from './cluster-access.js';
-import { styleFor } from './terminal-style.js';
+import { styleFor } from '../terminal/terminal-style.js';
 
 const HELP = `Usage: fulcrum explain pod NAMESPACE/NAME [-o text|json|yaml] [--top N] [--kubeconfig FILE] [--context NAME]
        kubectl fulcrum explain pod NAMESPACE/NAME

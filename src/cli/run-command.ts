@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { newKubeConfig, type RequestRateLimit } from '../kube/throttled-kubeconfig.js';
-import { createLogger } from '../observability/logger.js';
+import { createLogger } from '../logging/logger.js';
 import { metricsSourceFromFlags } from './metrics-source-flag.js';
 import { allowCidrs } from '../probes/index.js';
 import { selfSignedCertificate } from '../observability/self-signed-cert.js';

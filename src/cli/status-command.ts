@@ -5,7 +5,7 @@ import { SimulationInputError } from '../simulate/input-error.js';
 import { renderStatus } from '../status/status-render.js';
 import { buildStatusView, type StatusView } from '../status/status-view.js';
 import { loadKubeConfig, readNodeUsage } from './cluster-access.js';
-import { PLAIN, styleFor } from './terminal-style.js';
+import { PLAIN, styleFor } from '../terminal/terminal-style.js';
 import type { KubeConfig } from '@kubernetes/client-node';
 
 const HELP = `Usage: fulcrum status [POOL] [--watch] [-o table|json|yaml] [--kubeconfig FILE] [--context NAME]

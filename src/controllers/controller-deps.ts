@@ -4,7 +4,7 @@ import type { EventRecorder } from '../kube/event-recorder.js';
 import type { ClusterInformers } from '../kube/informers.js';
 import type { ClusterModel } from '../model/cluster-model.js';
 import type { ControllerMetrics } from '../observability/controller-metrics.js';
-import type { Logger } from '../observability/logger.js';
+import type { Logger } from '../logging/logger.js';
 import type { OperatorMetrics } from '../observability/metrics.js';
 import type { PoolIndex } from './pool-index.js';
 

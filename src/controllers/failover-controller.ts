@@ -35,14 +35,14 @@ import {
   probesUsable,
   type Transition,
 } from '../failover/index.js';
-import { realClock, type Clock } from '../kube/clock.js';
+import { realClock, type Clock } from '../clock/clock.js';
 import { waitForCacheSync } from '../kube/informer.js';
 import type { CustomObject } from '../kube/informers.js';
 import type { ReconcileResult } from '../kube/workers.js';
 import { nodeInfoFromNode, type NodeInfo } from '../model/node-info.js';
 import type { ResourcePoolStatus } from '../api/index.js';
 import { leaseRenewTime, type AddressGuard } from '../probes/index.js';
-import type { Runnable } from '../runtime/runnable.js';
+import type { Runnable } from '../lifecycle/runnable.js';
 import type { ControllerDeps } from './controller-deps.js';
 import { FailoverMetrics } from './failover/failover-metrics.js';
 import { FailoverProgressBook, type NodeProgress } from './failover/failover-progress.js';
@@ -117,6 +117,7 @@ export class FailoverController implements Runnable {
       waitFor: deps.informers.all(),
       logger: deps.logger,
       metrics: deps.metrics?.workQueue('failover'),
+      reconcileMetrics: deps.metrics?.reconciles('failover'),
     });
     this.wireEvents();
   }

@@ -1,8 +1,8 @@
-import type { Logger } from '../observability/logger.js';
+import type { Logger } from '../logging/logger.js';
 import { waitForCacheSync } from '../kube/informer.js';
-import { runWorkers, type Reconciler } from '../kube/workers.js';
+import { runWorkers, type ReconcileMetrics, type Reconciler } from '../kube/workers.js';
 import { WorkQueue, type WorkQueueMetrics } from '../kube/work-queue.js';
-import type { Runnable } from '../runtime/runnable.js';
+import type { Runnable } from '../lifecycle/runnable.js';
 
 export interface QueuedControllerOptions {
   /** Names the queue in logs and metrics (`pool`, `policy`). */
@@ -15,6 +15,8 @@ export interface QueuedControllerOptions {
   waitFor: ReadonlyArray<{ hasSynced(): boolean }>;
   logger: Logger;
   metrics?: WorkQueueMetrics;
+  /** Counts and times every reconcile by outcome (`fulcrum_reconcile_*{controller=name}`). */
+  reconcileMetrics?: ReconcileMetrics;
 }
 
 /**
@@ -36,14 +38,15 @@ export class QueuedController implements Runnable {
   }
 
   async start(signal: AbortSignal): Promise<void> {
-    const { name, reconcile, concurrency, logger, metrics } = this.options;
+    const { name, reconcile, concurrency, logger, metrics, reconcileMetrics } = this.options;
     if (!(await waitForCacheSync(this.options.waitFor, signal))) return;
     const queue = new WorkQueue({ name, metrics });
     this.queue = queue;
     for (const key of this.options.allKeys()) queue.add(key);
     logger.info({ controller: name }, 'controller started');
     try {
-      await runWorkers(queue, concurrency ?? 2, reconcile, signal, logger.child({ controller: name }));
+      const log = logger.child({ controller: name });
+      await runWorkers(queue, concurrency ?? 2, reconcile, signal, log, reconcileMetrics);
     } finally {
       if (this.queue === queue) this.queue = undefined;
     }

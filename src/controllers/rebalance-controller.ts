@@ -29,15 +29,15 @@ import {
   type RebalancePlan,
   type RebalanceSettings,
 } from '../balancing/index.js';
-import { realClock, sleep, type Clock } from '../kube/clock.js';
-import { describeError } from '../kube/errors.js';
+import { realClock, sleep, type Clock } from '../clock/clock.js';
+import { BackoffCycles } from '../kube/backoff-cycles.js';
 import { waitForCacheSync } from '../kube/informer.js';
 import type { CustomObject } from '../kube/informers.js';
 import { createMetricsSource, type MetricsSourceConfig, type Smoothing } from '../metrics/index.js';
 import type { NodeInfo } from '../model/node-info.js';
 import { zeroResources, type ResourceVector } from '../model/resources.js';
 import { placementPool } from '../placement/index.js';
-import type { Runnable } from '../runtime/runnable.js';
+import type { Runnable } from '../lifecycle/runnable.js';
 import type { ControllerDeps } from './controller-deps.js';
 import { PolicyIndex } from './policy-index.js';
 import { appendActions } from './rebalance/action-log.js';
@@ -74,9 +74,17 @@ export class RebalanceController implements Runnable {
   private readonly statusWriter: RebalanceStatusWriter;
   private readonly metrics: RebalanceMetrics | undefined;
   private readonly consolidation: ConsolidationStep;
+  /** Counts each pool's intervals by result and backs a failing pool off, as the work queue does a key. */
+  private readonly cycles: BackoffCycles;
 
   constructor(private readonly deps: RebalanceControllerDeps) {
     this.clock = deps.clock ?? realClock;
+    this.cycles = new BackoffCycles({
+      clock: this.clock,
+      metrics: deps.metrics?.reconciles('rebalance'),
+      logger: deps.logger.child({ controller: 'rebalance' }),
+      keyField: 'pool',
+    });
     this.consolidation = new ConsolidationStep({ ...deps, clock: this.clock });
     this.executor = new MoveExecutor(deps.actuator);
     this.statusWriter = new RebalanceStatusWriter(deps.customObjects);
@@ -93,15 +101,9 @@ export class RebalanceController implements Runnable {
       for (const name of terms.keys()) if (!pools.has(name)) terms.delete(name);
       for (const pool of pools.values()) {
         if (signal.aborted) break;
-        try {
-          await this.tick(terms, pool, signal);
-        } catch (error) {
-          // The next interval plans afresh from the caches: a failed write or call is not retried here.
-          this.deps.logger.warn(
-            { controller: 'rebalance', pool: pool.metadata.name, err: describeError(error) },
-            'rebalancing interval failed',
-          );
-        }
+        // A failed interval is counted and logged, and the pool waits out a backoff that grows while it
+        // keeps failing (never less than its next interval, which plans afresh from the caches).
+        await this.cycles.run(pool.metadata.name, () => this.tick(terms, pool, signal));
       }
       const now = this.clock.now();
       const next = Math.min(now + MAX_IDLE_MS, ...[...terms.values()].map((t) => t.nextAt));
@@ -109,11 +111,15 @@ export class RebalanceController implements Runnable {
     }
   }
 
-  /** One interval of one pool, if it is due. */
-  private async tick(terms: Map<string, PoolTerm>, pool: ResourcePool, signal: AbortSignal): Promise<void> {
+  /** One interval of one pool, if it is due; false when nothing was. */
+  private async tick(
+    terms: Map<string, PoolTerm>,
+    pool: ResourcePool,
+    signal: AbortSignal,
+  ): Promise<boolean> {
     const name = pool.metadata.name;
     const object = this.deps.informers.resourcePools.get(name);
-    if (!object) return;
+    if (!object) return false;
     const settings = rebalanceSettings(pool.spec.rebalancing);
     const members = this.deps.pools.membership().nodesByPool.get(name) ?? [];
     const now = this.clock.now();
@@ -123,7 +129,7 @@ export class RebalanceController implements Runnable {
       term = startTerm(status, this.memberInfos(members), settings, now);
       terms.set(name, term);
     }
-    if (now < term.nextAt) return;
+    if (now < term.nextAt) return false;
     term.nextAt = now + settings.intervalMs;
     term.history = pruneHistory(term.history, now, settings.cooldownMs);
 
@@ -160,6 +166,7 @@ export class RebalanceController implements Runnable {
       ...(moved > 0 ? { hold: `rebalancing planned ${moved} move(s) this interval` } : {}),
       signal,
     });
+    return true;
   }
 
   /**

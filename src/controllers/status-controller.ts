@@ -7,7 +7,7 @@ import { objectKey, splitKey } from '../kube/object-key.js';
 import { StatusWriter } from '../kube/status-writer.js';
 import { mergeConditions, type Condition, type DesiredCondition } from '../model/conditions.js';
 import type { ControllerMetrics } from '../observability/controller-metrics.js';
-import type { Logger } from '../observability/logger.js';
+import type { Logger } from '../logging/logger.js';
 import type { OperatorMetrics } from '../observability/metrics.js';
 import { QueuedController } from './queued-controller.js';
 
@@ -49,6 +49,7 @@ export function createStatusController<S extends StatusWithConditions>(
     logger: options.logger,
     waitFor: options.waitFor,
     metrics: options.metrics?.workQueue(options.name),
+    reconcileMetrics: options.metrics?.reconciles(options.name),
     allKeys: () => options.informer.list().map(objectKey),
     reconcile: async (key, signal) => {
       const object = options.informer.get(key);

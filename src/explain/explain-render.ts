@@ -1,7 +1,7 @@
 /**
  * `fulcrum explain pod` as lines of text: a pure function of the PodExplanation and the terminal style.
  */
-import { columns, paint, type TerminalStyle } from '../cli/terminal-style.js';
+import { columns, paint, type TerminalStyle } from '../terminal/terminal-style.js';
 import type { PodExplanation } from './explain-pod.js';
 
 export function renderExplanation(e: PodExplanation, style: TerminalStyle): string[] {

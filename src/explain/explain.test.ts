@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
-import { PLAIN } from '../cli/terminal-style.js';
+import { PLAIN } from '../terminal/terminal-style.js';
 import { podInfoFromPod } from '../model/pod-info.js';
 import { schedule } from '../placement/index.js';
 import { clusterSnapshotFromObjects } from '../simulate/cluster-snapshot.js';

@@ -1,7 +1,7 @@
 import type { CoreV1Api, CoreV1Event } from '@kubernetes/client-node';
 import { ApiStatusError } from './errors.js';
 import { EventRecorder } from './event-recorder.js';
-import { FakeClock } from './fake-clock.js';
+import { FakeClock } from '../clock/fake-clock.js';
 
 function fakeApi() {
   const calls: Array<{ op: 'create' | 'patch'; name: string; count: number | undefined }> = [];

@@ -1,8 +1,8 @@
 import { hostname } from 'node:os';
 import { PatchStrategy, setHeaderOptions, type CoreV1Api, type CoreV1Event } from '@kubernetes/client-node';
-import type { Logger } from '../observability/logger.js';
-import { silentLogger } from '../observability/logger.js';
-import { realClock, timeoutSignal, type Clock, type TimerHandle } from './clock.js';
+import type { Logger } from '../logging/logger.js';
+import { silentLogger } from '../logging/logger.js';
+import { realClock, timeoutSignal, type Clock, type TimerHandle } from '../clock/clock.js';
 import { describeError, isNotFound } from './errors.js';
 import type { CachedObject } from './object-key.js';
 import { requestOptions } from './request-options.js';

@@ -1,5 +1,5 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { FakeClock } from './fake-clock.js';
+import { FakeClock } from '../clock/fake-clock.js';
 import { FakeListWatchSource } from './fake-list-watch-source.js';
 import { Informer, waitForCacheSync, type InformerOptions } from './informer.js';
 

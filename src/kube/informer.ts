@@ -1,8 +1,8 @@
 import type { CachedObject } from './object-key.js';
-import type { Logger } from '../observability/logger.js';
-import { silentLogger } from '../observability/logger.js';
+import type { Logger } from '../logging/logger.js';
+import { silentLogger } from '../logging/logger.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
-import { realClock, sleep, timeoutSignal, type Clock } from './clock.js';
+import { realClock, sleep, timeoutSignal, type Clock } from '../clock/clock.js';
 import { describeError, isGone } from './errors.js';
 import type { ListWatchSource, WatchEvent } from './list-watch-source.js';
 import { ObjectStore, type StoreDelta } from './store.js';

@@ -1,4 +1,4 @@
-import { FakeClock } from './fake-clock.js';
+import { FakeClock } from '../clock/fake-clock.js';
 import { FakeLeaseServer, type FakeLeaseClient } from './fake-lease-client.js';
 import { LeaderElector, type LeaderElectionOptions } from './leader-election.js';
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Logger } from '../observability/logger.js';
-import { silentLogger } from '../observability/logger.js';
-import { realClock, sleep, timeoutSignal, type Clock, type TimerHandle } from './clock.js';
+import type { Logger } from '../logging/logger.js';
+import { silentLogger } from '../logging/logger.js';
+import { realClock, sleep, timeoutSignal, type Clock, type TimerHandle } from '../clock/clock.js';
 import { describeError, isConflict } from './errors.js';
 import type { LeaseClient } from './lease-client.js';
 import { decide, mayStillLead, observe, releasedRecord, type LeaseObservation } from './lease-decision.js';

@@ -5,7 +5,7 @@ import {
   type KubernetesListObject,
   type KubernetesObject,
 } from '@kubernetes/client-node';
-import { raceAbort } from './clock.js';
+import { raceAbort } from '../clock/clock.js';
 import { ApiStatusError } from './errors.js';
 import type { CachedObject } from './object-key.js';
 import { requestOptions } from './request-options.js';

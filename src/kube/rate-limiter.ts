@@ -1,5 +1,5 @@
 import { backoffDelay } from './backoff.js';
-import { realClock, type Clock } from './clock.js';
+import { realClock, type Clock } from '../clock/clock.js';
 
 /**
  * Decides how long a failed key waits before its next attempt (client-go's workqueue.RateLimiter).

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { PatchStrategy, setHeaderOptions, type CustomObjectsApi } from '@kubernetes/client-node';
-import { realClock, timeoutSignal, type Clock } from './clock.js';
+import { realClock, timeoutSignal, type Clock } from '../clock/clock.js';
 import { requestOptions } from './request-options.js';
 
 /** Names one custom resource object. Omit `namespace` for cluster-scoped kinds. */

@@ -1,5 +1,5 @@
 import { HttpMethod, KubeConfig, RequestContext } from '@kubernetes/client-node';
-import { FakeClock } from './fake-clock.js';
+import { FakeClock } from '../clock/fake-clock.js';
 import { newKubeConfig, ThrottledKubeConfig } from './throttled-kubeconfig.js';
 
 function loaded(kc: KubeConfig): KubeConfig {

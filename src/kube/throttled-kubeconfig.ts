@@ -5,7 +5,7 @@
  * long request each and are not counted, as in client-go once a watch is established.
  */
 import { KubeConfig } from '@kubernetes/client-node';
-import { realClock, sleep, type Clock } from './clock.js';
+import { realClock, sleep, type Clock } from '../clock/clock.js';
 import { BucketRateLimiter } from './rate-limiter.js';
 
 export interface RequestRateLimit {

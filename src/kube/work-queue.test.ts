@@ -1,7 +1,13 @@
-import { FakeClock } from './fake-clock.js';
+import { FakeClock } from '../clock/fake-clock.js';
 import { BucketRateLimiter, ItemExponentialRateLimiter, MaxOfRateLimiter } from './rate-limiter.js';
 import { WorkQueue, type WorkQueueMetrics } from './work-queue.js';
-import { runWorkers, TerminalError, type ReconcileResult } from './workers.js';
+import {
+  runWorkers,
+  TerminalError,
+  type ReconcileMetrics,
+  type ReconcileOutcome,
+  type ReconcileResult,
+} from './workers.js';
 
 function newQueue(clock = new FakeClock()) {
   const metrics = { depth: 0, adds: 0, retries: 0, worked: [] as number[] };
@@ -208,12 +214,14 @@ describe('runWorkers', () => {
       step: async () => undefined,
       wantRequeues: 0,
       wantRunsAfter1s: 1,
+      wantOutcomes: { success: 1 },
     },
     {
       scenario: 'requeueAfterMs runs the key again after the delay',
       step: async () => ({ requeueAfterMs: 300 }),
       wantRequeues: 0,
       wantRunsAfter1s: 4,
+      wantOutcomes: { requeue: 4 },
     },
     {
       scenario: 'an error retries with backoff (5, 10, 20, 40, 80, 160, 320 ms...)',
@@ -222,6 +230,7 @@ describe('runWorkers', () => {
       },
       wantRequeues: 8,
       wantRunsAfter1s: 8,
+      wantOutcomes: { error: 8 },
     },
     {
       scenario: 'a TerminalError is not retried',
@@ -230,20 +239,29 @@ describe('runWorkers', () => {
       },
       wantRequeues: 0,
       wantRunsAfter1s: 1,
+      wantOutcomes: { error: 1 },
     },
-  ])('$scenario', async ({ step, wantRequeues, wantRunsAfter1s }) => {
-    const clock = new FakeClock();
-    const { queue } = newQueue(clock);
-    const s = scripted([step]);
-    const controller = new AbortController();
-    const running = runWorkers(queue, 2, s.reconcile, controller.signal);
-    queue.add('k');
-    await clock.advance(1000);
-    expect(s.log).toHaveLength(wantRunsAfter1s);
-    expect(queue.numRequeues('k')).toBe(wantRequeues);
-    controller.abort();
-    await running;
-  });
+  ])(
+    '$scenario (each run counted by outcome)',
+    async ({ step, wantRequeues, wantRunsAfter1s, wantOutcomes }) => {
+      const clock = new FakeClock();
+      const { queue } = newQueue(clock);
+      const s = scripted([step]);
+      const outcomes: Partial<Record<ReconcileOutcome, number>> = {};
+      const metrics: ReconcileMetrics = {
+        reconciled: (outcome) => (outcomes[outcome] = (outcomes[outcome] ?? 0) + 1),
+      };
+      const controller = new AbortController();
+      const running = runWorkers(queue, 2, s.reconcile, controller.signal, undefined, metrics);
+      queue.add('k');
+      await clock.advance(1000);
+      expect(s.log).toHaveLength(wantRunsAfter1s);
+      expect(queue.numRequeues('k')).toBe(wantRequeues);
+      expect(outcomes).toEqual(wantOutcomes);
+      controller.abort();
+      await running;
+    },
+  );
 
   test('abort waits for in-flight reconciles, then resolves', async () => {
     const clock = new FakeClock();

@@ -1,4 +1,4 @@
-import { realClock, type Clock, type TimerHandle } from './clock.js';
+import { realClock, type Clock, type TimerHandle } from '../clock/clock.js';
 import { defaultControllerRateLimiter, type RateLimiter } from './rate-limiter.js';
 
 /** Where a queue reports its metrics (see `OperatorMetrics.workQueue`); every method is optional to call. */

@@ -1,5 +1,5 @@
-import type { Logger } from '../observability/logger.js';
-import { silentLogger } from '../observability/logger.js';
+import type { Logger } from '../logging/logger.js';
+import { silentLogger } from '../logging/logger.js';
 import { describeError } from './errors.js';
 import type { WorkQueue } from './work-queue.js';
 
@@ -17,6 +17,37 @@ export interface ReconcileResult {
  */
 export type Reconciler = (key: string, signal: AbortSignal) => Promise<ReconcileResult | void>;
 
+/** How a reconcile ended: done, done but asked to run again later, or threw (retried with backoff). */
+export type ReconcileOutcome = 'success' | 'requeue' | 'error';
+
+/**
+ * Where reconciles are counted and timed (controller-runtime's `controller_runtime_reconcile_total` and
+ * `_time_seconds`); `OperatorMetrics.reconciles(controller)` makes one per controller.
+ */
+export interface ReconcileMetrics {
+  reconciled(outcome: ReconcileOutcome, seconds: number): void;
+}
+
+/**
+ * Runs one reconcile (or one cycle of a loop that reconciles on its own schedule) and reports its outcome
+ * and duration to `metrics`; the result or the error passes through unchanged.
+ */
+export async function measureReconcile<T extends ReconcileResult | void>(
+  metrics: ReconcileMetrics | undefined,
+  run: () => Promise<T>,
+): Promise<T> {
+  const started = performance.now();
+  const seconds = (): number => (performance.now() - started) / 1000;
+  try {
+    const result = await run();
+    metrics?.reconciled(result?.requeueAfterMs !== undefined ? 'requeue' : 'success', seconds());
+    return result;
+  } catch (error) {
+    metrics?.reconciled('error', seconds());
+    throw error;
+  }
+}
+
 /** An error that retrying cannot fix (invalid spec, missing permission): the key is dropped, not retried. */
 export class TerminalError extends Error {
   override readonly name = 'TerminalError';
@@ -29,7 +60,8 @@ export class TerminalError extends Error {
  * - success → `forget` (backoff reset), then `addAfter(requeueAfterMs)` if asked;
  * - `TerminalError` → `forget`, logged, not retried;
  * - any other error → `addRateLimited` (retried with per-key exponential backoff).
- * A key is never reconciled by two workers at once (the queue guarantees it).
+ * A key is never reconciled by two workers at once (the queue guarantees it). Each reconcile is counted
+ * and timed in `metrics` by outcome (`measureReconcile`).
  */
 export async function runWorkers(
   queue: WorkQueue,
@@ -37,13 +69,15 @@ export async function runWorkers(
   reconcile: Reconciler,
   signal: AbortSignal,
   logger: Logger = silentLogger(),
+  metrics?: ReconcileMetrics,
 ): Promise<void> {
   const log = logger.child({ queue: queue.name });
+  const measured: Reconciler = (key, abort) => measureReconcile(metrics, () => reconcile(key, abort));
   const stop = (): void => queue.shutDown();
   if (signal.aborted) stop();
   else signal.addEventListener('abort', stop, { once: true });
   const workers = Array.from({ length: Math.max(1, concurrency) }, () =>
-    worker(queue, reconcile, signal, log),
+    worker(queue, measured, signal, log),
   );
   await Promise.all(workers);
 }

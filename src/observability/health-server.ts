@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
-import type { Runnable } from '../runtime/runnable.js';
-import type { Logger } from './logger.js';
-import { silentLogger } from './logger.js';
+import type { Runnable } from '../lifecycle/runnable.js';
+import type { Logger } from '../logging/logger.js';
+import { silentLogger } from '../logging/logger.js';
 
 /** One named check: `true`/`{ok: true}` passes; anything else fails, with an optional reason. */
 export type HealthCheck = () => boolean | { ok: boolean; reason?: string };

@@ -12,9 +12,9 @@ import {
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
-import type { Runnable } from '../runtime/runnable.js';
-import type { Logger } from './logger.js';
-import { silentLogger } from './logger.js';
+import type { Runnable } from '../lifecycle/runnable.js';
+import type { Logger } from '../logging/logger.js';
+import { silentLogger } from '../logging/logger.js';
 import type { MetricsAuthorizer } from './metrics-authorizer.js';
 import type { ServingCertificate } from './self-signed-cert.js';
 

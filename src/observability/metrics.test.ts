@@ -1,5 +1,5 @@
 import { Registry } from 'prom-client';
-import { FakeClock } from '../kube/fake-clock.js';
+import { FakeClock } from '../clock/fake-clock.js';
 import { FakeListWatchSource } from '../kube/fake-list-watch-source.js';
 import { Informer } from '../kube/informer.js';
 import { WorkQueue } from '../kube/work-queue.js';

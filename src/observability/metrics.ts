@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { InformerHealth, InformerStats } from '../kube/informer.js';
 import type { WorkQueueMetrics } from '../kube/work-queue.js';
+import type { ReconcileMetrics } from '../kube/workers.js';
 
 export interface BuildInfo {
   version: string;
@@ -16,11 +17,14 @@ export interface InformerLike {
 
 // controller-runtime's workqueue buckets: 10 ns … 10^3 s.
 const DURATION_BUCKETS = Array.from({ length: 12 }, (_, i) => 1e-8 * 10 ** i);
+// controller-runtime's reconcile_time_seconds buckets: 5 ms … 60 s.
+const RECONCILE_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30, 60];
 
 /**
  * The operator's Prometheus metrics, all registered in the injected registry (never the global one):
- * `fulcrum_build_info`, `fulcrum_leader`, client-go style `workqueue_*` with a `name` label, and
- * `fulcrum_informer_*` with a `resource` label (read from the informers at scrape time).
+ * `fulcrum_build_info`, `fulcrum_leader`, client-go style `workqueue_*` with a `name` label,
+ * `fulcrum_reconcile_*` by `controller` (controller-runtime's reconcile metrics), and `fulcrum_informer_*`
+ * with a `resource` label (read from the informers at scrape time).
  */
 export class OperatorMetrics {
   /** 1 while this replica is the elected leader. */
@@ -30,6 +34,7 @@ export class OperatorMetrics {
   private readonly queueRetries: Counter<'name'>;
   private readonly queueLatency: Histogram<'name'>;
   private readonly workDuration: Histogram<'name'>;
+  private readonly reconciled: ReconcileSeries;
   private readonly informers: InformerLike[] = [];
 
   constructor(
@@ -80,7 +85,20 @@ export class OperatorMetrics {
       buckets: DURATION_BUCKETS,
       registers,
     });
+    this.reconciled = reconcileSeries(registers);
     this.registerInformerCollectors(registers);
+  }
+
+  /** The sink for the reconciles of `controller`; its three result series start at 0. */
+  reconciles(controller: string): ReconcileMetrics {
+    const { total, duration } = this.reconciled;
+    for (const result of ['success', 'requeue', 'error']) total.inc({ controller, result }, 0);
+    return {
+      reconciled: (result, seconds) => {
+        total.inc({ controller, result });
+        duration.observe({ controller }, seconds);
+      },
+    };
   }
 
   /** The sink for a `WorkQueue` named `name`. */
@@ -158,4 +176,28 @@ export class OperatorMetrics {
       (i) => (i.health().silentForMs ?? 0) / 1000,
     );
   }
+}
+
+interface ReconcileSeries {
+  total: Counter<'controller' | 'result'>;
+  duration: Histogram<'controller'>;
+}
+
+/** controller-runtime's reconcile_total and reconcile_time_seconds, under Fulcrum's prefix. */
+function reconcileSeries(registers: Registry[]): ReconcileSeries {
+  return {
+    total: new Counter({
+      name: 'fulcrum_reconcile_total',
+      help: 'Reconciles by controller (pool, policy, failover; rebalance counts pool intervals, scheduler batches) and result: success, requeue or error.',
+      labelNames: ['controller', 'result'],
+      registers,
+    }),
+    duration: new Histogram({
+      name: 'fulcrum_reconcile_duration_seconds',
+      help: 'Seconds one reconcile (or one rebalance or scheduling cycle) takes, by controller.',
+      labelNames: ['controller'],
+      buckets: RECONCILE_BUCKETS,
+      registers,
+    }),
+  };
 }

@@ -3,22 +3,12 @@ import { nodeInfoFromNode, type Taint } from '../model/node-info.js';
 import { podInfoFromPod, type PodInfo } from '../model/pod-info.js';
 import { zeroResources, type ResourceVector } from '../model/resources.js';
 import { modelOf, node, placementPoolFixture, pod } from '../testing/builders.js';
-import {
-  CeilingFitFilter,
-  NodeAffinityFilter,
-  NodeReadyFilter,
-  PoolMembershipFilter,
-  TaintTolerationFilter,
-} from './filters.js';
+import { CeilingFitFilter, NodeAffinityFilter, TaintTolerationFilter } from './filters.js';
 import { fillUsed, writeSlots } from './load.js';
+import { NodeReadyFilter, PoolMembershipFilter } from './node-filters.js';
 import { PoolSnapshot } from './snapshot.js';
-import {
-  SUCCESS,
-  type FilterStatus,
-  type NodeFacts,
-  type NodeFilterPlugin,
-  type PodFilterPlugin,
-} from './types.js';
+import { SUCCESS, type FilterStatus, type NodeFacts, type NodeFilterPlugin } from './types.js';
+import type { PodFilterPlugin } from './pod-plugins.js';
 
 const pool = placementPoolFixture('general').basis('Requests').obj();
 

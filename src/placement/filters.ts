@@ -1,8 +1,7 @@
 /**
- * The filter plugins, in the order the engine runs them: node filters (once per snapshot), then pod filters,
- * the resource fit last — so a node failing only on resources is exactly a node preemption can help. Node
- * filters return `SUCCESS` or their reasons (one shared constant per data-free reason); pod filters mark the
- * nodes they reject in one pass and explain them only when asked.
+ * The pod filter plugins, in the order the engine runs them after the node filters (node-filters.ts, once per
+ * snapshot): the resource fit last — so a node failing only on resources is exactly a node preemption can
+ * help. Pod filters mark the nodes they reject in one pass and explain them only when asked.
  */
 import type { Taint } from '../model/node-info.js';
 import type { PodInfo } from '../model/pod-info.js';
@@ -15,41 +14,8 @@ import {
 } from './node-affinity.js';
 import type { PoolSnapshot } from './snapshot.js';
 import { firstUntoleratedHardTaint } from './taints.js';
-import {
-  constantFailure,
-  SUCCESS,
-  type FilterReason,
-  type FilterStatus,
-  type NodeFacts,
-  type NodeFilterPlugin,
-  type PlacementPool,
-  type PodFilterPlugin,
-} from './types.js';
-
-const NODE_FAILED = constantFailure('unresolvable', { code: 'NodeFailed' });
-const NODE_NOT_READY = constantFailure('unresolvable', { code: 'NodeNotReady' });
-const NODE_UNSCHEDULABLE = constantFailure('unresolvable', { code: 'NodeUnschedulable' });
-
-/** The node belongs to the pod's pool. Pods never leave their pool, whatever the pressure. */
-export const PoolMembershipFilter: NodeFilterPlugin = {
-  name: 'PoolMembership',
-  filterNode(node: NodeFacts, pool: PlacementPool): FilterStatus {
-    return node.inPool
-      ? SUCCESS
-      : { code: 'unresolvable', reasons: [{ code: 'NotInPool', pool: pool.name }] };
-  },
-};
-
-/** The node is Ready, not cordoned, and not marked failed by the failure detector. */
-export const NodeReadyFilter: NodeFilterPlugin = {
-  name: 'NodeReady',
-  filterNode(node: NodeFacts): FilterStatus {
-    if (node.failed) return NODE_FAILED;
-    if (!node.info.ready) return NODE_NOT_READY;
-    if (node.info.unschedulable) return NODE_UNSCHEDULABLE;
-    return SUCCESS;
-  },
-};
+import type { PodFilterPlugin } from './pod-plugins.js';
+import type { FilterReason } from './types.js';
 
 /** Every NoSchedule and NoExecute taint of the node is tolerated; PreferNoSchedule taints only score. */
 export const TaintTolerationFilter: PodFilterPlugin = {
@@ -129,9 +95,6 @@ export const CeilingFitFilter: PodFilterPlugin = {
     return ceilingViolationsAt(nodes.used, o, nodes.allocatable, o, pod.requests, nodes.pool.ceilings);
   },
 };
-
-/** Node filters, evaluated once per node when a snapshot is taken, in this order. */
-export const DEFAULT_NODE_FILTERS: readonly NodeFilterPlugin[] = [PoolMembershipFilter, NodeReadyFilter];
 
 /** Pod filters, run on every decision after the node filters, in this order. */
 export const DEFAULT_POD_FILTERS: readonly PodFilterPlugin[] = [

@@ -25,15 +25,15 @@
  * change, or when `refresh` returns false.
  */
 export * from './types.js';
+export * from './pod-plugins.js';
+export * from './placement-context.js';
 export { schedule, snapshotFor } from './schedule.js';
 export { assume, forget, newPlacementState, DEFAULT_ASSUMED_USAGE_WINDOW_MS } from './state.js';
 export type { AssumedPod, CommitOptions, PlacementState } from './state.js';
 export { BLOCKED, PoolSnapshot, type SnapshotInput } from './snapshot.js';
+export { DEFAULT_NODE_FILTERS, PoolMembershipFilter, NodeReadyFilter } from './node-filters.js';
 export {
-  DEFAULT_NODE_FILTERS,
   DEFAULT_POD_FILTERS,
-  PoolMembershipFilter,
-  NodeReadyFilter,
   TaintTolerationFilter,
   NodeAffinityFilter,
   CeilingFitFilter,

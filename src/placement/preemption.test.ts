@@ -10,7 +10,8 @@ import {
   type DisruptionBudget,
   type PreemptionInput,
 } from './preemption.js';
-import type { PlacementContext, PlacementPool } from './types.js';
+import type { PlacementPool } from './types.js';
+import type { PlacementContext } from './placement-context.js';
 
 interface VictimSpec {
   name: string;

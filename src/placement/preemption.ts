@@ -29,7 +29,7 @@ import { fitsCeilingsAt, SLOTS } from './load.js';
 import { DEFAULT_POD_FILTERS } from './filters.js';
 import { snapshotFor } from './schedule.js';
 import { BLOCKED, type PoolSnapshot } from './snapshot.js';
-import type { PlacementContext } from './types.js';
+import type { PlacementContext } from './placement-context.js';
 
 /** A disruption budget covering a pod: pods sharing a name share the allowance. */
 export interface DisruptionBudget {
@@ -125,6 +125,11 @@ interface Candidate {
   budgets: string[];
 }
 
+/**
+ * The victims that would let `pod` fit node `i`, or undefined when no set of evictable lower-priority pods
+ * within budgets does: 1–2. the candidates, and whether evicting all of them would be enough; 3. greedy,
+ * lowest priority and biggest first, within budgets; 4. reprieve what is not needed.
+ */
 function victimsOn(
   pod: PodInfo,
   preemptorPriority: number,
@@ -135,14 +140,33 @@ function victimsOn(
   protectedPods: Partial<Record<ProtectionReason, number>>,
 ): Preemption | undefined {
   const name = snapshot.names[i] as string;
+  const fits = fitsOnceRemoved(pod, snapshot, i);
+  if (fits(zeroResources())) {
+    return { node: name, victims: [], maxVictimPriority: -Infinity, victimPrioritySum: 0 };
+  }
+  const found = { pod, preemptorPriority, snapshot, i, ctx, input, protectedPods };
+  const { candidates, all } = preemptionCandidates(found);
+  if (candidates.length === 0 || !fits(all)) return undefined;
+  candidates.sort((a, b) => a.priority - b.priority || b.share - a.share || (a.pod.key < b.pod.key ? -1 : 1));
+  const removed = zeroResources();
+  const taken = takeWithinBudgets(candidates, input, removed, fits);
+  if (!fits(removed)) return undefined;
+  reprieveUnneeded(taken, removed, fits);
+  return preemptionOf(name, taken);
+}
+
+/**
+ * Whether `pod` fits node `i` once the resources `removed` are gone. On the Usage basis a victim's measured
+ * usage is not known per pod, so its requests stand in for what its eviction frees.
+ */
+function fitsOnceRemoved(
+  pod: PodInfo,
+  snapshot: PoolSnapshot,
+  i: number,
+): (removed: ResourceVector) => boolean {
   const o = i * SLOTS;
-  const allocatable = readVector(snapshot.allocatable, o);
   const after = new Float64Array(SLOTS);
-  /**
-   * Whether the pod fits once `removed` is gone. On the Usage basis a victim's measured usage is not known
-   * per pod, so its requests stand in for what its eviction frees.
-   */
-  const fits = (removed: ResourceVector): boolean => {
+  return (removed) => {
     after[0] = Math.max(0, (snapshot.used[o] as number) - removed.cpu);
     after[1] = Math.max(0, (snapshot.used[o + 1] as number) - removed.memory);
     after[2] = Math.max(0, (snapshot.used[o + 2] as number) - removed.ephemeralStorage);
@@ -150,36 +174,50 @@ function victimsOn(
     after[4] = Math.max(0, (snapshot.used[o + 4] as number) - removed.pods);
     return fitsCeilingsAt(after, 0, snapshot.allocatable, o, pod.requests, snapshot.pool.ceilings);
   };
-  const removed = zeroResources();
-  if (fits(removed)) {
-    return { node: name, victims: [], maxVictimPriority: -Infinity, victimPrioritySum: 0 };
-  }
+}
 
-  // 1–2. Candidates, and whether evicting all of them would be enough.
+/**
+ * 1–2. The pods of node `i` the preemptor may evict (lower priority, movable, not protected: protected ones
+ * are counted by reason), and the sum of their requests.
+ */
+function preemptionCandidates(on: {
+  pod: PodInfo;
+  preemptorPriority: number;
+  snapshot: PoolSnapshot;
+  i: number;
+  ctx: PlacementContext;
+  input: PreemptionInput;
+  protectedPods: Partial<Record<ProtectionReason, number>>;
+}): { candidates: Candidate[]; all: ResourceVector } {
+  const { pod, snapshot, i, input, protectedPods } = on;
+  const name = snapshot.names[i] as string;
+  const allocatable = readVector(snapshot.allocatable, i * SLOTS);
   const candidates: Candidate[] = [];
   const all = zeroResources();
-  for (const key of ctx.model.podsOn(name)) {
-    const victim = ctx.model.pod(key);
+  for (const key of on.ctx.model.podsOn(name)) {
+    const victim = on.ctx.model.pod(key);
     if (!victim || victim.key === pod.key || victim.deleting || isTerminal(victim)) continue;
     const priority = input.priorityOf(victim);
-    if (!(priority < preemptorPriority) || !input.movable(victim)) continue;
+    if (!(priority < on.preemptorPriority) || !input.movable(victim)) continue;
     const protection = evictionProtection(victim, snapshot.pool.eviction, input.operator);
     if (protection) {
       protectedPods[protection.reason] = (protectedPods[protection.reason] ?? 0) + 1;
       continue;
     }
-    candidates.push({
-      pod: victim,
-      priority,
-      share: dominantShare(victim.requests, allocatable),
-      budgets: [],
-    });
+    const share = dominantShare(victim.requests, allocatable);
+    candidates.push({ pod: victim, priority, share, budgets: [] });
     addInto(all, victim.requests, 1);
   }
-  if (candidates.length === 0 || !fits(all)) return undefined;
-  candidates.sort((a, b) => a.priority - b.priority || b.share - a.share || (a.pod.key < b.pod.key ? -1 : 1));
+  return { candidates, all };
+}
 
-  // 3. Greedy, within budgets.
+/** 3. Greedy, within budgets: takes candidates in order until the pod fits; `removed` sums what was taken. */
+function takeWithinBudgets(
+  candidates: readonly Candidate[],
+  input: PreemptionInput,
+  removed: ResourceVector,
+  fits: (removed: ResourceVector) => boolean,
+): Candidate[] {
   const remaining = new Map<string, number>();
   const taken: Candidate[] = [];
   for (const candidate of candidates) {
@@ -190,9 +228,15 @@ function victimsOn(
     addInto(removed, candidate.pod.requests, 1);
     taken.push(candidate);
   }
-  if (!fits(removed)) return undefined;
+  return taken;
+}
 
-  // 4. Reprieve what is not needed, last taken (highest priority, smallest) first.
+/** 4. Reprieves what is not needed, last taken (highest priority, smallest) first; updates `removed`. */
+function reprieveUnneeded(
+  taken: Candidate[],
+  removed: ResourceVector,
+  fits: (removed: ResourceVector) => boolean,
+): void {
   for (let t = taken.length - 1; t >= 0; t--) {
     const candidate = taken[t] as Candidate;
     addInto(removed, candidate.pod.requests, -1);
@@ -202,13 +246,16 @@ function victimsOn(
       addInto(removed, candidate.pod.requests, 1);
     }
   }
+}
+
+function preemptionOf(node: string, taken: readonly Candidate[]): Preemption {
   let maxVictimPriority = -Infinity;
   let victimPrioritySum = 0;
   for (const c of taken) {
     maxVictimPriority = Math.max(maxVictimPriority, c.priority);
     victimPrioritySum += c.priority;
   }
-  return { node: name, victims: taken.map((c) => c.pod), maxVictimPriority, victimPrioritySum };
+  return { node, victims: taken.map((c) => c.pod), maxVictimPriority, victimPrioritySum };
 }
 
 /** The pod's budget names (PDBs and policies kept apart), registering each budget's allowance on first sight. */

@@ -4,7 +4,8 @@ import type { ClusterModel } from '../model/cluster-model.js';
 import { podInfoFromPod, type PodInfo } from '../model/pod-info.js';
 import { zeroResources, type ResourceVector } from '../model/resources.js';
 import { modelOf, node, placementPoolFixture, pod, type PlacementPoolBuilder } from '../testing/builders.js';
-import { DEFAULT_NODE_FILTERS, DEFAULT_POD_FILTERS } from './filters.js';
+import { DEFAULT_POD_FILTERS } from './filters.js';
+import { DEFAULT_NODE_FILTERS } from './node-filters.js';
 import { SLOTS, writeSlots } from './load.js';
 import { NO_POOL_MESSAGE } from './reasons.js';
 import { schedule } from './schedule.js';
@@ -12,7 +13,8 @@ import { SCORE_PLUGINS } from './scoring.js';
 import { PoolSnapshot } from './snapshot.js';
 import { assume, forget, newPlacementState, recentlyAssumedByNode, type PlacementState } from './state.js';
 import { untoleratedPreferNoSchedule } from './taints.js';
-import type { Decision, PlacementContext, PlacementPool } from './types.js';
+import type { Decision, PlacementPool } from './types.js';
+import type { PlacementContext } from './placement-context.js';
 
 const CPU_ONLY = { cpu: 1, memory: 0, ephemeralStorage: 0, network: 0 };
 

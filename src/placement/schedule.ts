@@ -18,21 +18,16 @@
  */
 import type { Taint } from '../model/node-info.js';
 import type { PodInfo } from '../model/pod-info.js';
-import { DEFAULT_POD_FILTERS, PoolMembershipFilter } from './filters.js';
+import { DEFAULT_POD_FILTERS } from './filters.js';
+import { PoolMembershipFilter } from './node-filters.js';
 import { SLOTS, weightedLoadAt } from './load.js';
 import { countReasons, NO_POOL_MESSAGE, summarize, unknownPoolMessage } from './reasons.js';
 import { SCORE_PLUGINS } from './scoring.js';
 import { PoolSnapshot } from './snapshot.js';
 import { untoleratedPreferNoSchedule } from './taints.js';
-import type {
-  Decision,
-  NodeFacts,
-  NodeRejection,
-  PlacementContext,
-  PlacementPool,
-  PodFilterPlugin,
-  UnschedulableDecision,
-} from './types.js';
+import type { Decision, NodeFacts, NodeRejection, PlacementPool, UnschedulableDecision } from './types.js';
+import type { PlacementContext } from './placement-context.js';
+import type { PodFilterPlugin } from './pod-plugins.js';
 
 /** Places `pod` (pending, not yet in the model on any node) in its pool, or says why it cannot. */
 export function schedule(pod: PodInfo, ctx: PlacementContext): Decision {

@@ -6,7 +6,7 @@
 import type { AllocationStrategy } from '../api/index.js';
 import { SLOTS, weightedLoadAt } from './load.js';
 import type { PoolSnapshot } from './snapshot.js';
-import type { ScoreInput, ScorePlugin } from './types.js';
+import type { ScoreInput, ScorePlugin } from './pod-plugins.js';
 
 /** Writes `sign * load + offset` (load in percent after placement) for every candidate: the load scores. */
 function scoreLoads(

@@ -11,7 +11,7 @@
 import type { ClusterModel } from '../model/cluster-model.js';
 import type { NodeInfo, Taint } from '../model/node-info.js';
 import { zeroResources, type ResourceVector } from '../model/resources.js';
-import { DEFAULT_NODE_FILTERS } from './filters.js';
+import { DEFAULT_NODE_FILTERS } from './node-filters.js';
 import { fillUsed, nodeWeight, SLOTS, writeSlots } from './load.js';
 import { buildColumn, type LabelColumn } from './node-affinity.js';
 import { recentlyAssumedByNode, type PlacementState } from './state.js';

@@ -8,7 +8,6 @@
 import type { ClusterModel } from '../model/cluster-model.js';
 import { isTerminal, type PodInfo } from '../model/pod-info.js';
 import { accumulate, zeroResources, type ResourceVector } from '../model/resources.js';
-import type { PoolSnapshot } from './snapshot.js';
 
 export const DEFAULT_ASSUMED_USAGE_WINDOW_MS = 120_000;
 
@@ -45,7 +44,15 @@ export interface CommitOptions {
   /** Caller's clock, ms: when the pod was assumed. */
   now?: number;
   /** The batch's snapshot, so the next decision of the batch sees the pod too. */
-  snapshot?: PoolSnapshot;
+  snapshot?: PlacementAccount;
+}
+
+/**
+ * What `assume` and `forget` need of a `PoolSnapshot`: to move a pod's requests on or off a node. Declared
+ * here, not imported, so state.ts and snapshot.ts do not import each other.
+ */
+export interface PlacementAccount {
+  account(node: string, requests: ResourceVector, sign: 1 | -1): void;
 }
 
 /**

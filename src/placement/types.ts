@@ -1,14 +1,12 @@
 /**
- * The vocabulary of the placement engine: filter and score plugins, the reasons a node is rejected (as data),
- * the inputs of one decision and its outcome. Everything here is plain data; the engine is in schedule.ts.
+ * The vocabulary of the placement engine: node filters, the reasons a node is rejected (as data) and the
+ * outcome of one decision. Everything here is plain data; the engine is in schedule.ts. It imports nothing
+ * from this folder, so snapshot.ts and state.ts can use it: the plugins and the decision's inputs, which
+ * read a snapshot, are in pod-plugins.ts and placement-context.ts.
  */
 import type { Allocation, Ceilings, Eviction, Weights } from '../api/index.js';
-import type { ClusterModel } from '../model/cluster-model.js';
 import type { NodeInfo, Taint } from '../model/node-info.js';
-import type { PodInfo } from '../model/pod-info.js';
-import type { CeilingResource, ResourceVector } from '../model/resources.js';
-import type { PoolSnapshot } from './snapshot.js';
-import type { PlacementState } from './state.js';
+import type { CeilingResource } from '../model/resources.js';
 
 /** What placement needs of a valid ResourcePool: its name, its rules, and the nodes it owns. */
 export interface PlacementPool {
@@ -84,63 +82,6 @@ export interface NodeFacts {
 export interface NodeFilterPlugin {
   readonly name: string;
   filterNode(node: NodeFacts, pool: PlacementPool): FilterStatus;
-}
-
-/**
- * A filter that depends on the pod. Once per decision, `filterAll` runs over every member of the snapshot at
- * once (kube-scheduler's PreFilter and Filter in one pass): for each node `i` still a candidate
- * (`rejected[i] === 0`) that the pod cannot use, it sets `rejected[i] = mark`. It is a tight loop over the
- * snapshot's flat arrays and allocates nothing per node, so a decision over 5,000 nodes stays well under a
- * millisecond and its speed does not hinge on what the JIT manages to inline.
- *
- * Only when no node is feasible does the engine ask `explain` why a node this filter marked fails: its
- * reasons as data, with the status code `failure` — the same for every rejection of the filter.
- */
-export interface PodFilterPlugin {
-  readonly name: string;
-  readonly failure: 'unschedulable' | 'unresolvable';
-  filterAll(pod: PodInfo, nodes: PoolSnapshot, rejected: Uint8Array, mark: number): void;
-  explain(pod: PodInfo, nodes: PoolSnapshot, i: number): FilterReason[];
-}
-
-/** What a score plugin may read besides the nodes. */
-export interface ScoreInput {
-  pod: PodInfo;
-  pool: PlacementPool;
-  /** RoundRobin: the node the previous placement in this pool chose, if any. */
-  cursor: string | undefined;
-}
-
-/**
- * A score extension point: writes `scores[i]` for every member still a candidate (`rejected[i] === 0`),
- * higher is better, in one pass over the snapshot's arrays. Ties are broken by fewer untolerated
- * PreferNoSchedule taints first (before the score), then by the smaller node name (after it).
- */
-export interface ScorePlugin {
-  readonly name: string;
-  scoreAll(input: ScoreInput, nodes: PoolSnapshot, rejected: Uint8Array, scores: Float64Array): void;
-}
-
-/** The inputs of one decision. Nothing in here is mutated by `schedule`. */
-export interface PlacementContext {
-  model: ClusterModel;
-  /** The pool the pod names (resolvePodPool), or undefined when it names none. */
-  podPool: string | undefined;
-  /** The valid pool called `podPool`, with its members; undefined when no valid pool has that name. */
-  pool: PlacementPool | undefined;
-  /** Current time in milliseconds (the caller's clock); only used to age assumed pods on the Usage basis. */
-  now: number;
-  /** Nodes the failure detector has marked failed; they get no new pods. */
-  failedNodes?: ReadonlySet<string>;
-  /** Smoothed measured usage per node, for the Usage and Max bases. A node missing here counts by requests. */
-  usage?: ReadonlyMap<string, ResourceVector>;
-  /** Round-robin cursors and recently assumed pods; see state.ts. Without it, round-robin starts over. */
-  state?: PlacementState;
-  /**
-   * The pool's nodes pre-extracted for a batch of decisions (snapshot.ts); taken from the fields above when
-   * absent. Must have been taken for `pool` from `model`, with no change since but through `assume`.
-   */
-  snapshot?: PoolSnapshot;
 }
 
 /** Why one node was rejected: the first filter that failed on it. */

@@ -3,7 +3,7 @@
  * abort signal, settling exactly once, closing whatever was opened, and readable error texts.
  */
 import type { Socket } from 'node:net';
-import { realClock, TimeoutError, type Clock, type TimerHandle } from '../kube/clock.js';
+import { realClock, TimeoutError, type Clock, type TimerHandle } from '../clock/clock.js';
 import { probeable, refusedMessage, type AddressGuard } from './address-guard.js';
 import type { ProbeAddress, ProbeOutcome } from './types.js';
 
@@ -13,7 +13,7 @@ export type ConnectFn = (options: { host: string; port: number }) => Socket;
 export interface NetworkProbeOptions {
   /** Gives up after this long; without it, only `signal` ends a probe that hangs. */
   timeoutMs?: number;
-  /** Aborting ends the probe: with a kube/clock TimeoutError reason it fails as a timeout, else it is inconclusive. */
+  /** Aborting ends the probe: with a clock/clock.ts TimeoutError reason it fails as a timeout, else it is inconclusive. */
   signal?: AbortSignal;
   /** Addresses the probe may connect to; default `probeable`. A refused address is never connected to. */
   guard?: AddressGuard;

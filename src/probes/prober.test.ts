@@ -1,7 +1,7 @@
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import type { ProbeObservation } from '../failover/detector.js';
-import { realClock, TimeoutError } from '../kube/clock.js';
-import { FakeClock } from '../kube/fake-clock.js';
+import { realClock, TimeoutError } from '../clock/clock.js';
+import { FakeClock } from '../clock/fake-clock.js';
 import {
   networkCheckFor,
   probeTarget,

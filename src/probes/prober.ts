@@ -22,8 +22,8 @@
  */
 import { parseDuration, type Probe } from '../api/index.js';
 import type { ProbeObservation } from '../failover/detector.js';
-import { raceAbort, sleep, timeoutSignal, TimeoutError, type Clock } from '../kube/clock.js';
-import type { Runnable } from '../runtime/runnable.js';
+import { raceAbort, sleep, timeoutSignal, TimeoutError, type Clock } from '../clock/clock.js';
+import type { Runnable } from '../lifecycle/runnable.js';
 import { probeable, refusedMessage, type AddressGuard } from './address-guard.js';
 import { probeAddressVerdict } from './address-policy.js';
 import { probeAddress, type AddressedNode, type ProbeAddressOptions } from './probe-address.js';

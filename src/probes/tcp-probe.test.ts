@@ -3,7 +3,7 @@
  * that is never connected, so no packet leaves the process.
  */
 import { createServer, Socket, type AddressInfo, type Server } from 'node:net';
-import { TimeoutError } from '../kube/clock.js';
+import { TimeoutError } from '../clock/clock.js';
 import { allowCidrs } from './address-guard.js';
 import type { ConnectFn } from './network-probe.js';
 import { tcpProbe } from './tcp-probe.js';

@@ -1,7 +1,7 @@
 import { FakeLeaseServer } from '../kube/fake-lease-client.js';
 import { LeaderElector } from '../kube/leader-election.js';
 import { Manager, ManagerError } from './manager.js';
-import type { Runnable } from './runnable.js';
+import type { Runnable } from '../lifecycle/runnable.js';
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

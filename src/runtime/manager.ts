@@ -1,10 +1,10 @@
 import type { LeaderElector } from '../kube/leader-election.js';
 import { describeError } from '../kube/errors.js';
-import type { Logger } from '../observability/logger.js';
-import { silentLogger } from '../observability/logger.js';
-import type { Runnable } from './runnable.js';
+import type { Logger } from '../logging/logger.js';
+import { silentLogger } from '../logging/logger.js';
+import type { Runnable } from '../lifecycle/runnable.js';
 
-export type { Runnable } from './runnable.js';
+export type { Runnable } from '../lifecycle/runnable.js';
 
 export interface ManagerOptions {
   logger?: Logger;

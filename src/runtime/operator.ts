@@ -23,7 +23,7 @@ import { DelegatingMetricsAuthorizer, kubeReviewClient } from '../observability/
 import { MetricsServer } from '../observability/metrics-server.js';
 import type { ServingCertificate } from '../observability/self-signed-cert.js';
 import type { MetricsSourceConfig, Smoothing } from '../metrics/index.js';
-import type { Logger } from '../observability/logger.js';
+import type { Logger } from '../logging/logger.js';
 import type { AddressGuard } from '../probes/index.js';
 import { OperatorMetrics } from '../observability/metrics.js';
 import { SchedulerMetrics } from '../observability/scheduler-metrics.js';
@@ -137,6 +137,7 @@ export function createOperator(options: OperatorOptions): Operator {
     events,
     logger: logger.child({ controller: 'scheduler' }),
     metrics: new SchedulerMetrics(metrics.registry),
+    reconcileMetrics: metrics.reconciles('scheduler'),
     evictor: actuatorEvictor(actuator, logger.child({ controller: 'scheduler' })),
     operator,
     usage: () => nodeUsage,

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { FakeLeaseServer } from '../kube/fake-lease-client.js';
 import { LeaderElector } from '../kube/leader-election.js';
-import { silentLogger } from '../observability/logger.js';
+import { silentLogger } from '../logging/logger.js';
 import { Manager } from './manager.js';
 import { runUntilSignalled } from './signals.js';
 

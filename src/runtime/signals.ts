@@ -1,4 +1,4 @@
-import type { Logger } from '../observability/logger.js';
+import type { Logger } from '../logging/logger.js';
 
 /**
  * A signal that aborts on the first SIGTERM or SIGINT. A second one exits at once with code 130, for an

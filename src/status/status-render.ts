@@ -8,7 +8,7 @@
  *     kwok-node-3  [#########|=]  92/95%   [###    |  ]  30/33%      12  hot
  */
 import type { PoolAction } from '../api/index.js';
-import { columns, paint, type Color, type TerminalStyle } from '../cli/terminal-style.js';
+import { columns, paint, type Color, type TerminalStyle } from '../terminal/terminal-style.js';
 import type { CeilingResource } from '../model/resources.js';
 import type { NodeMarker, NodeStatusView, PoolStatusView, ResourceUse, StatusView } from './status-view.js';
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { PLAIN } from '../cli/terminal-style.js';
+import { PLAIN } from '../terminal/terminal-style.js';
 import { clusterSnapshotFromObjects } from '../simulate/cluster-snapshot.js';
 import { readManifests } from '../simulate/manifests.js';
 import { renderStatus, resourceCell } from './status-render.js';

@@ -18,7 +18,7 @@ import {
   planConsolidation,
   type ConsolidationPlan,
 } from '../../consolidation/index.js';
-import type { Clock } from '../../kube/clock.js';
+import type { Clock } from '../../clock/clock.js';
 import type { CustomObject } from '../../kube/informers.js';
 import type { NodeInfo } from '../../model/node-info.js';
 import { zeroResources } from '../../model/resources.js';

@@ -1,6 +1,6 @@
 import { ProbeSchema, type Probe } from '../../api/index.js';
-import { realClock } from '../../kube/clock.js';
-import { silentLogger } from '../../observability/logger.js';
+import { realClock } from '../../clock/clock.js';
+import { silentLogger } from '../../logging/logger.js';
 import { ProbeSupervisor } from './probe-supervisor.js';
 
 /** A probe as stored, bypassing the schema (as a pool written before the schema refused it would be). */

@@ -10,8 +10,8 @@
 import type { V1Lease } from '@kubernetes/client-node';
 import type { Probe } from '../../api/index.js';
 import type { Observation } from '../../failover/index.js';
-import { sleep, type Clock } from '../../kube/clock.js';
-import type { Logger } from '../../observability/logger.js';
+import { sleep, type Clock } from '../../clock/clock.js';
+import type { Logger } from '../../logging/logger.js';
 import {
   leaseObservation,
   leaseMissedAfterMs,

@@ -10,11 +10,11 @@
  * metrics are stale, which is the one place where that is decided.
  */
 import type { MetricsSource } from '../../metrics/index.js';
-import { realClock, sleep, timeoutSignal, type Clock } from '../../kube/clock.js';
+import { realClock, sleep, timeoutSignal, type Clock } from '../../clock/clock.js';
 import { describeError } from '../../kube/errors.js';
 import type { ClusterModel } from '../../model/cluster-model.js';
-import type { Logger } from '../../observability/logger.js';
-import type { Runnable } from '../../runtime/runnable.js';
+import type { Logger } from '../../logging/logger.js';
+import type { Runnable } from '../../lifecycle/runnable.js';
 import type { PoolUsage, PoolUsageSettings } from './pool-usage.js';
 
 /** How often to look again for a pool that rebalances, while none does. */

@@ -5,7 +5,7 @@
  * a PDB refuses stops the round (the preemptor is retried and may choose again once its patience runs out).
  */
 import type { Actuator, ActuationMode } from '../../actuation/index.js';
-import type { Logger } from '../../observability/logger.js';
+import type { Logger } from '../../logging/logger.js';
 import type { PodInfo } from '../../model/pod-info.js';
 import type { Preemption } from '../../placement/index.js';
 import type { PreemptionEvictor } from './scheduler-controller.js';

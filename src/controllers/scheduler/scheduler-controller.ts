@@ -12,18 +12,19 @@
 import { describeProtected, type OperatorIdentity, type ProtectionReason } from '../../eviction/index.js';
 import type { CoreV1Api } from '@kubernetes/client-node';
 import { performance } from 'node:perf_hooks';
-import { realClock, type Clock } from '../../kube/clock.js';
+import { realClock, type Clock } from '../../clock/clock.js';
 import { describeError } from '../../kube/errors.js';
 import type { EventRecorder } from '../../kube/event-recorder.js';
 import { waitForCacheSync } from '../../kube/informer.js';
 import type { ClusterInformers } from '../../kube/informers.js';
+import { measureReconcile, type ReconcileMetrics } from '../../kube/workers.js';
 import type { ClusterModel } from '../../model/cluster-model.js';
 import { isTerminal, podInfoFromPod, podKey, type PodInfo } from '../../model/pod-info.js';
 import type { ResourceVector } from '../../model/resources.js';
-import type { Logger } from '../../observability/logger.js';
+import type { Logger } from '../../logging/logger.js';
 import type { SchedulerMetrics } from '../../observability/scheduler-metrics.js';
 import { forget, newPlacementState, type Preemption, type QueuedPod } from '../../placement/index.js';
-import type { Runnable } from '../../runtime/runnable.js';
+import type { Runnable } from '../../lifecycle/runnable.js';
 import type { AssumedBindings } from './assumed-bindings.js';
 import { PodBinder } from './pod-binder.js';
 import { PoolSnapshots, type PoolSource } from './pool-snapshots.js';
@@ -52,6 +53,8 @@ export interface SchedulerControllerOptions {
   events: EventRecorder;
   logger: Logger;
   metrics?: SchedulerMetrics;
+  /** Counts and times each scheduling batch by outcome (`fulcrum_reconcile_*{controller="scheduler"}`). */
+  reconcileMetrics?: ReconcileMetrics;
   /** Without one, preemption is never attempted: pods that fit nowhere just wait. */
   evictor?: PreemptionEvictor;
   /** The operator itself: its own pods are never preemption victims (see evictionProtection). */
@@ -100,7 +103,8 @@ export class SchedulerController implements Runnable {
     try {
       while (!signal.aborted) {
         const due = queue.popDue(this.clock.now());
-        if (due.length > 0) await this.runBatch(due, signal);
+        if (due.length > 0)
+          await measureReconcile(this.options.reconcileMetrics, () => this.runBatch(due, signal));
         else await this.wakeup.wait(this.clock, queue.nextDueAt(this.clock.now()), signal);
       }
     } finally {

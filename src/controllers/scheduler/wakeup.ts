@@ -1,4 +1,4 @@
-import type { Clock } from '../../kube/clock.js';
+import type { Clock } from '../../clock/clock.js';
 
 /**
  * Puts the scheduling loop to sleep until something happens: `notify` (a pod to place, a binding done, a

@@ -9,7 +9,7 @@ import { Actuator, type ActuatorOptions } from '../../../src/actuation/actuator.
 import { kubeActuationClient, type ActuationClient } from '../../../src/actuation/kube-client.js';
 import type { ActionContext, PodRef } from '../../../src/actuation/types.js';
 import { EventRecorder } from '../../../src/kube/event-recorder.js';
-import { silentLogger } from '../../../src/observability/logger.js';
+import { silentLogger } from '../../../src/logging/logger.js';
 import { createTestNamespace, eventually, kubectl, testKubeConfig } from '../support/cluster.js';
 import { addNode } from '../support/operator.js';
 

@@ -14,7 +14,7 @@ import { HOT_TAINT } from '../../../src/balancing/hot-taint.js';
 import { REBALANCED_AT_ANNOTATION } from '../../../src/balancing/move-history.js';
 import { FENCED_BY_ANNOTATION, formatFenceMarker } from '../../../src/failover/fence-marker.js';
 import { OUT_OF_SERVICE_TAINT_KEY, OUT_OF_SERVICE_TAINT_VALUE } from '../../../src/failover/recovery-plan.js';
-import { silentLogger } from '../../../src/observability/logger.js';
+import { silentLogger } from '../../../src/logging/logger.js';
 import { eventually, kubectl, testKubeConfig } from '../support/cluster.js';
 import { addNode } from '../support/operator.js';
 import { CHART, helm, helmBinary, parseManifests, type Manifest } from './install-support.js';

@@ -4,7 +4,7 @@
  */
 import * as k8s from '@kubernetes/client-node';
 import { GROUP, VERSION } from '../../../src/api/group.js';
-import { createLogger } from '../../../src/observability/logger.js';
+import { createLogger } from '../../../src/logging/logger.js';
 import { createOperator, type Operator, type OperatorOptions } from '../../../src/runtime/operator.js';
 import { clusterScript, eventually, kubectl } from './cluster.js';
 

@@ -1,6 +1,7 @@
 /**
- * Time as a dependency. Every loop in src/kube takes a `Clock` so that unit tests drive time by hand
- * (see `FakeClock`) instead of waiting; production code uses `realClock`.
+ * Time as a dependency, in a leaf module (it imports nothing) so every folder may use it. Every loop takes a
+ * `Clock` so that unit tests drive time by hand (see `FakeClock`) instead of waiting; production code uses
+ * `realClock`.
  */
 
 /** An opaque handle returned by `Clock.setTimeout`. */
