@@ -194,6 +194,10 @@ export class FailoverController implements Runnable {
           this.poolEvent(p.pool, 'Warning', 'NodeConfirmedDown', message);
         },
         onAwaiting: (plan, pods) => this.reportAwaiting(plan, pods),
+        onUncordonRespected: (p, message) => {
+          this.nodeEvent(p.node, 'Normal', 'UncordonRespected', `failover of pool ${p.pool}: ${message}`);
+          this.poolEvent(p.pool, 'Normal', 'UncordonRespected', message);
+        },
         onUnfenced: (node) =>
           this.poolEvent(
             this.poolOfNode(node),
@@ -253,6 +257,7 @@ export class FailoverController implements Runnable {
         const info = this.nodeInfo(name);
         return info !== undefined && isFenced(info);
       },
+      fenceSeen: (name) => term.progress.get(name)?.fencedAt !== undefined,
       detector: detectorConfig(failover.probe),
       probesUsable: probesUsable(probes),
       ...(this.deps.ownNode !== undefined ? { ownNode: this.deps.ownNode } : {}),

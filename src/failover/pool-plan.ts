@@ -47,6 +47,8 @@ export interface PoolPlanInput
   podsOf: (name: string) => Iterable<PodInfo>;
   /** The caller confirms the fence writes for this node were accepted. */
   fenced: (name: string) => boolean;
+  /** The caller saw this node fenced in this term (FailoverPlanInput.fenceSeen); default never. */
+  fenceSeen?: (name: string) => boolean;
   /** The pool's detector settings: a fenced node is unfenced only once provenHealthy. */
   detector: DetectorConfig;
   /**
@@ -86,6 +88,7 @@ export function planPool(input: PoolPlanInput): PoolPlan {
         node,
         health,
         fenced,
+        fenceSeen: input.fenceSeen?.(name) ?? false,
         // Pods are only looked at once the plan can delete them.
         pods: fenced ? input.podsOf(name) : [],
       }),
