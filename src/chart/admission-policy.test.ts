@@ -3,7 +3,7 @@ import { HOT_TAINT_KEY } from '../balancing/hot-taint.js';
 import { REBALANCED_AT_ANNOTATION } from '../balancing/move-history.js';
 import { FENCE_CONFIRMED_ANNOTATION } from '../failover/confirmed-down.js';
 import { FENCED_BY_ANNOTATION } from '../failover/fence-marker.js';
-import { OUT_OF_SERVICE_TAINT_KEY } from '../failover/recovery-plan.js';
+import { OUT_OF_SERVICE_TAINT_KEY, OUT_OF_SERVICE_TAINT_VALUE } from '../failover/recovery-plan.js';
 import { chartFile } from './chart-readme.js';
 
 // Every taint key and annotation the operator writes on nodes (through the Actuator's node changes); a fence
@@ -31,5 +31,11 @@ describe('the chart admission policy allows exactly the node writes the operator
 
   test('a fence agent confirmation may be removed but never set by the operator', () => {
     expect(template).toContain(`!('${FENCE_CONFIRMED_ANNOTATION}' in variables.newAnnotations) ||`);
+  });
+
+  test('the out-of-service taint may be written only with the value failover writes', () => {
+    expect(template).toContain(
+      `t.key != '${OUT_OF_SERVICE_TAINT_KEY}' ||\n        t.?value.orValue('') == '${OUT_OF_SERVICE_TAINT_VALUE}'`,
+    );
   });
 });

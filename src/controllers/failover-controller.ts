@@ -1,7 +1,9 @@
 /**
  * The failover controller: while this replica leads, it probes the member nodes of every valid pool whose
  * failover mode is not Off, feeds the detector, and for each pool (one work-queue key per pool):
- *  1. plans with the pure core (planPool: partition guard, then fence / reschedule / unfence plans);
+ *  1. plans with the pure core (planPool: the global guard across pools and zones, with a fresh check that
+ *     the API server answers whenever a member is Failed; the pool's partition guard; then fence /
+ *     reschedule / unfence plans);
  *  2. executes the plans through the Actuator (budgets, DryRun, a log line, an Event and a metric each);
  *  3. writes FailoverActive, PartitionSuspected, failed nodes and the last failover into the pool's status,
  *     under its own field manager (`fulcrum-failover`), beside what the pool controller owns.
@@ -29,6 +31,11 @@ import {
   type AwaitingPod,
   describePodClass,
   type GuardVerdict,
+  type PartitionReason,
+  globalGuard,
+  type GlobalVerdict,
+  isUnhealthy,
+  ZONE_LABEL,
   type Observation,
   type ReschedulePlan,
   probesHealthyCondition,
@@ -44,6 +51,7 @@ import type { ResourcePoolStatus } from '../api/index.js';
 import { leaseRenewTime, type AddressGuard } from '../probes/index.js';
 import type { Runnable } from '../lifecycle/runnable.js';
 import type { ControllerDeps } from './controller-deps.js';
+import { API_MAX_AGE_MS, ApiReachability, type ApiCheck } from './failover/api-reachability.js';
 import { FailoverMetrics } from './failover/failover-metrics.js';
 import { FailoverProgressBook, type NodeProgress } from './failover/failover-progress.js';
 import { FailoverStatusWriter } from './failover/failover-status-writer.js';
@@ -56,6 +64,14 @@ import type { PolicyIndex } from './policy-index.js';
 import { QueuedController } from './queued-controller.js';
 import type { LeanPod } from '../kube/lean-pod.js';
 import type { LeanNode } from '../kube/lean-node.js';
+
+/** Every reason a pool may hold for, each a series of fulcrum_failover_partition_suspected. */
+const PARTITION_REASONS: readonly PartitionReason[] = [
+  'TooManyUnhealthyNodes',
+  'APIServerUnreachable',
+  'ClusterWideFailure',
+  'ZoneWideFailure',
+];
 
 /** While a failover is under way, look again this often even if no event arrives. */
 const IN_PROGRESS_REQUEUE_MS = 2_000;
@@ -73,6 +89,11 @@ export interface FailoverControllerDeps extends ControllerDeps {
   probeConcurrency?: number;
   /** The node this operator runs on ($NODE_NAME): never failed over (see planPool). */
   ownNode?: string;
+  /**
+   * One cheap request to the API server (createOperator: GET /version), made before a pool with a Failed
+   * member is planned; without it the API-server rule of the global guard is off.
+   */
+  apiCheck?: ApiCheck;
 }
 
 /** Everything that lives for one leadership term. */
@@ -85,7 +106,8 @@ interface Term {
   executor: PlanExecutor;
   /** Nodes as our own writes returned them, newer than the informer's until it catches up. */
   written: Map<string, LeanNode>;
-  verdicts: Map<string, GuardVerdict['verdict']>;
+  /** The last verdict per pool: 'Proceed' or why it holds (PartitionReason). */
+  verdicts: Map<string, 'Proceed' | PartitionReason>;
   /** The last ProbesHealthy reason per pool, for Events on change. */
   probeReasons: Map<string, string>;
   reportedSilent: Set<string>;
@@ -99,12 +121,14 @@ export class FailoverController implements Runnable {
   private readonly metrics: FailoverMetrics | undefined;
   private readonly statusWriter: FailoverStatusWriter;
   private readonly lookup: PodPolicyLookup;
+  private readonly api: ApiReachability | undefined;
   private term: Term | undefined;
 
   constructor(private readonly deps: FailoverControllerDeps) {
     this.clock = deps.clock ?? realClock;
     this.metrics = deps.metrics ? new FailoverMetrics(deps.metrics.registry) : undefined;
     this.statusWriter = new FailoverStatusWriter(deps.customObjects);
+    this.api = deps.apiCheck ? new ApiReachability(deps.apiCheck, this.clock) : undefined;
     this.lookup = {
       policies: deps.policies,
       pools: () => deps.pools.validPools(),
@@ -171,6 +195,10 @@ export class FailoverController implements Runnable {
           this.poolEvent(p.pool, 'Warning', 'NodeConfirmedDown', message);
         },
         onAwaiting: (plan, pods) => this.reportAwaiting(plan, pods),
+        onUncordonRespected: (p, message) => {
+          this.nodeEvent(p.node, 'Normal', 'UncordonRespected', `failover of pool ${p.pool}: ${message}`);
+          this.poolEvent(p.pool, 'Normal', 'UncordonRespected', message);
+        },
         onUnfenced: (node) =>
           this.poolEvent(
             this.poolOfNode(node),
@@ -214,9 +242,12 @@ export class FailoverController implements Runnable {
       counts: term.tracker.probeCounts(members),
       ...(settingsError !== undefined ? { settingsError } : {}),
     };
+    const global = await this.globalVerdict(term, members, now, signal);
     const started = performance.now();
     const plan = planPool({
       ...policy,
+      global,
+      zoneOf: (name) => this.deps.informers.nodes.get(name)?.metadata?.labels?.[ZONE_LABEL],
       mode: failover.mode,
       maxUnhealthy: failover.maxUnhealthy,
       members,
@@ -227,6 +258,7 @@ export class FailoverController implements Runnable {
         const info = this.nodeInfo(name);
         return info !== undefined && isFenced(info);
       },
+      fenceSeen: (name) => term.progress.get(name)?.fencedAt !== undefined,
       detector: detectorConfig(failover.probe),
       probesUsable: probesUsable(probes),
       ...(this.deps.ownNode !== undefined ? { ownNode: this.deps.ownNode } : {}),
@@ -261,6 +293,27 @@ export class FailoverController implements Runnable {
       (w) => w !== undefined,
     );
     return waits.length > 0 ? { requeueAfterMs: Math.max(100, Math.min(...waits)) } : {};
+  }
+
+  /**
+   * The global guard over every probed node of every pool. The API server is asked (at most once a second)
+   * only when this pool has a Failed member, that is when the plan could fence; otherwise its rule is moot.
+   */
+  private async globalVerdict(
+    term: Term,
+    members: readonly string[],
+    now: number,
+    signal: AbortSignal,
+  ): Promise<GlobalVerdict> {
+    const wouldAct = members.some((m) => term.tracker.state(m).health === 'Failed');
+    const apiLastSuccessAt = wouldAct && this.api ? await this.api.fresh(signal) : now;
+    const nodes = this.probedPools().flatMap((p) =>
+      this.members(p.name).map((name) => {
+        const zone = this.deps.informers.nodes.get(name)?.metadata?.labels?.[ZONE_LABEL];
+        return { name, unhealthy: isUnhealthy(term.tracker.state(name)), ...(zone ? { zone } : {}) };
+      }),
+    );
+    return globalGuard({ nodes, apiLastSuccessAt, now: this.clock.now(), apiMaxAgeMs: API_MAX_AGE_MS });
   }
 
   /**
@@ -423,13 +476,16 @@ export class FailoverController implements Runnable {
   /** An Event when the partition guard trips or clears. */
   private reportVerdict(term: Term, pool: CustomObject, verdict: GuardVerdict): void {
     const name = pool.metadata?.name ?? '';
+    const now = verdict.verdict === 'PartitionSuspected' ? verdict.reason : 'Proceed';
+    for (const reason of PARTITION_REASONS)
+      this.metrics?.partitionSuspected.set({ pool: name, reason }, reason === now ? 1 : 0);
     const before = term.verdicts.get(name);
-    term.verdicts.set(name, verdict.verdict);
-    if (before === verdict.verdict) return;
+    term.verdicts.set(name, now);
+    if (before === now) return;
     if (verdict.verdict === 'PartitionSuspected') {
       this.deps.logger.warn({ controller: 'failover', pool: name }, verdict.message);
       this.deps.events.record(pool, 'Warning', 'PartitionSuspected', verdict.message);
-    } else if (before === 'PartitionSuspected') {
+    } else if (before !== undefined) {
       this.deps.events.record(pool, 'Normal', 'PartitionCleared', verdict.message);
     }
   }

@@ -69,11 +69,16 @@ export interface Evidence {
   condition: ConditionSignal;
 }
 
+/** How many channels say the node is gone: probe failing, lease missed, condition notReady. */
+export function failingChannels(evidence: Evidence): number {
+  const { probe, lease, condition } = evidence;
+  return (probe === 'failing' ? 1 : 0) + (lease === 'missed' ? 1 : 0) + (condition === 'notReady' ? 1 : 0);
+}
+
 /** The verdict of the evidence table (see the file comment). O(1). */
 export function evidenceVerdict(evidence: Evidence): EvidenceVerdict {
   const { probe, lease, condition } = evidence;
-  const failing =
-    (probe === 'failing' ? 1 : 0) + (lease === 'missed' ? 1 : 0) + (condition === 'notReady' ? 1 : 0);
+  const failing = failingChannels(evidence);
   const alive = probe === 'ok' || lease === 'fresh';
   if (alive) {
     // Rules 2 and 3: a live kubelet or an answering host is never Failed.

@@ -4,6 +4,8 @@
  * It also survives operator restarts: a restarted operator knows which nodes it fenced, and since when.
  *
  * Value: JSON, for example `{"pool":"general","cordoned":true,"tainted":true,"at":"2026-05-04T10:00:00.000Z"}`.
+ * When someone uncordons a fenced node by hand, Fulcrum adds `"uncordonedAt"` (when it saw it) and respects
+ * it: the node is not cordoned again until a failure that began after that (recovery-plan.ts).
  */
 
 export const FENCED_BY_ANNOTATION = 'fulcrum.io/fenced-by';
@@ -17,6 +19,8 @@ export interface FenceMarker {
   tainted: boolean;
   /** When the fence was first written, in milliseconds since the epoch. */
   at: number;
+  /** When Fulcrum saw the node uncordoned by someone else while fenced (ms since the epoch). */
+  uncordonedAt?: number;
 }
 
 /** The annotation value for `marker`. */
@@ -26,6 +30,9 @@ export function formatFenceMarker(marker: FenceMarker): string {
     cordoned: marker.cordoned,
     tainted: marker.tainted,
     at: new Date(marker.at).toISOString(),
+    ...(marker.uncordonedAt !== undefined
+      ? { uncordonedAt: new Date(marker.uncordonedAt).toISOString() }
+      : {}),
   });
 }
 
@@ -45,11 +52,14 @@ export function readFenceMarker(
     return 'invalid';
   }
   if (typeof parsed !== 'object' || parsed === null) return 'invalid';
-  const { pool, cordoned, tainted, at } = parsed as Record<string, unknown>;
+  const { pool, cordoned, tainted, at, uncordonedAt } = parsed as Record<string, unknown>;
   const time = typeof at === 'string' ? Date.parse(at) : Number.NaN;
   if (typeof pool !== 'string' || typeof cordoned !== 'boolean' || typeof tainted !== 'boolean') {
     return 'invalid';
   }
   if (Number.isNaN(time)) return 'invalid';
-  return { pool, cordoned, tainted, at: time };
+  if (uncordonedAt === undefined) return { pool, cordoned, tainted, at: time };
+  const uncordoned = typeof uncordonedAt === 'string' ? Date.parse(uncordonedAt) : Number.NaN;
+  if (Number.isNaN(uncordoned)) return 'invalid';
+  return { pool, cordoned, tainted, at: time, uncordonedAt: uncordoned };
 }

@@ -26,11 +26,24 @@ export {
 export {
   allowedUnhealthy,
   partitionGuard,
+  SMALL_POOL_SIZE,
   type GuardInput,
   type GuardVerdict,
+  type PartitionReason,
   type PartitionVerdict,
   type ProceedVerdict,
 } from './partition-guard.js';
+export {
+  globalGuard,
+  globalHoldOf,
+  UNHEALTHY_PERCENT,
+  ZONE_LABEL,
+  type GlobalGuardInput,
+  type GlobalHold,
+  type GlobalHoldReason,
+  type GlobalVerdict,
+  type ProbedNode,
+} from './global-guard.js';
 export {
   FENCED_BY_ANNOTATION,
   formatFenceMarker,
@@ -71,6 +84,7 @@ export {
 export { planPool, type PoolPlan, type PoolPlanInput } from './pool-plan.js';
 export {
   evidenceVerdict,
+  failingChannels,
   type ConditionSignal,
   type Evidence,
   type EvidenceVerdict,

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { newNodeHealth, type NodeHealth, type NodeHealthState } from './detector.js';
+import { globalGuard } from './global-guard.js';
 import { partitionGuard } from './partition-guard.js';
 
 function stateOf(node: string, health: NodeHealth): NodeHealthState {
@@ -165,5 +166,82 @@ describe('partitionGuard', () => {
         },
       ),
     );
+  });
+});
+
+describe('partitionGuard with the global guard and small pools', () => {
+  const fresh = { apiLastSuccessAt: 0, now: 0, apiMaxAgeMs: 5_000 };
+  /** A Failed node whose only failing channel now is its probe (the Lease and Ready say nothing). */
+  function probeOnly(node: string): NodeHealthState {
+    return {
+      ...stateOf(node, 'Failed'),
+      evidence: { probe: 'failing', lease: 'unknown', condition: 'ready' },
+    };
+  }
+
+  test.each([
+    {
+      scenario: 'a 2-node pool acts on a node that two channels show failing',
+      size: 2,
+      state: (n: string) => stateOf(n, 'Failed'),
+      wantAct: ['n00'],
+    },
+    {
+      scenario: 'a 2-node pool never fences on one channel',
+      size: 2,
+      state: probeOnly,
+      wantAct: [],
+    },
+    {
+      scenario: 'a 3-node pool follows the detector alone',
+      size: 3,
+      state: probeOnly,
+      wantAct: ['n00'],
+    },
+  ])('$scenario', ({ size, state, wantAct }) => {
+    const { members } = pool(size, {});
+    const verdict = partitionGuard({ members, health: new Map([['n00', state('n00')]]), maxUnhealthy: 1 });
+    expect(verdict.verdict).toBe('Proceed');
+    expect(verdict.act).toEqual(wantAct);
+    if (wantAct.length === 0)
+      expect(verdict.message).toContain('acts only on two failing channels, holding n00');
+  });
+
+  test('an API server the operator cannot reach holds every pool, with its reason', () => {
+    const verdict = partitionGuard({
+      ...pool(10, { n00: 'Failed' }),
+      maxUnhealthy: '30%',
+      global: globalGuard({ ...fresh, now: 10_000, nodes: [] }),
+    });
+    expect(verdict).toMatchObject({ verdict: 'PartitionSuspected', reason: 'APIServerUnreachable', act: [] });
+  });
+
+  test('a zone-wide failure holds the pools with an unhealthy member in that zone only', () => {
+    const zone = (n: string) => (n < 'n05' ? 'a' : 'b');
+    const probed = Array.from({ length: 10 }, (_, i) => `n0${i}`).map((name) => ({
+      name,
+      zone: zone(name),
+      unhealthy: name < 'n04',
+    }));
+    const global = globalGuard({ ...fresh, nodes: probed });
+    const inZoneA = partitionGuard({
+      ...pool(10, { n00: 'Failed' }),
+      maxUnhealthy: 10,
+      global,
+      zoneOf: zone,
+    });
+    expect(inZoneA).toMatchObject({ verdict: 'PartitionSuspected', reason: 'ZoneWideFailure', act: [] });
+    const inZoneB = partitionGuard({
+      ...pool(10, { n07: 'Failed' }),
+      maxUnhealthy: 10,
+      global,
+      zoneOf: zone,
+    });
+    expect(inZoneB).toMatchObject({ verdict: 'Proceed', act: ['n07'] });
+  });
+
+  test('the pool’s own limit reports TooManyUnhealthyNodes', () => {
+    const verdict = partitionGuard({ ...pool(10, { n00: 'Failed', n01: 'Failed' }), maxUnhealthy: 1 });
+    expect(verdict).toMatchObject({ verdict: 'PartitionSuspected', reason: 'TooManyUnhealthyNodes' });
   });
 });

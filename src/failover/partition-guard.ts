@@ -16,9 +16,22 @@
  * fails at once, the likeliest story is that the operator is cut off, and there would be no healthy member
  * left to take the pods anyway. So a 1-node pool never fails over, and "0%" or 0 disables acting. The pool
  * trips when unhealthy > allowed.
+ *
+ * Small pools: in a pool of 1 or 2 nodes the share of unhealthy nodes says nothing (one node is half the
+ * pool), so a Failed node there is acted on only while at least two channels fail *now* (failingChannels),
+ * never on one channel plus the detector's memory of an earlier failure.
+ *
+ * Before all this, the global guard (global-guard.ts: API server reachable, cluster-wide and zone-wide
+ * shares) may hold the pool: its verdict comes in as `global`, and a hold that covers the whole cluster, or
+ * the zone of any unhealthy member, makes the pool PartitionSuspected with the global reason.
  */
 import { scaledIntOrPercent, type IntOrPercent } from '../api/index.js';
 import type { NodeHealthState } from './detector.js';
+import { failingChannels } from './evidence.js';
+import { globalHoldOf, type GlobalHoldReason, type GlobalVerdict } from './global-guard.js';
+
+/** A pool never fences on one channel when it has at most this many nodes. */
+export const SMALL_POOL_SIZE = 2;
 
 export interface GuardInput {
   /** The pool's member nodes; the pool size is their number. */
@@ -26,6 +39,10 @@ export interface GuardInput {
   /** Detector state per node; a member without one counts as Healthy. */
   health: ReadonlyMap<string, NodeHealthState>;
   maxUnhealthy: IntOrPercent;
+  /** The global guard's verdict (global-guard.ts); default: nothing held. */
+  global?: GlobalVerdict;
+  /** A member's topology.kubernetes.io/zone, for the global guard's zone holds. */
+  zoneOf?: (node: string) => string | undefined;
 }
 
 interface GuardCounts {
@@ -45,9 +62,13 @@ export interface ProceedVerdict extends GuardCounts {
   message: string;
 }
 
-/** More nodes are unhealthy than allowed: act on none (`act` is always empty). */
+/** Why a pool holds: its own maxUnhealthy, or a rule of the global guard. */
+export type PartitionReason = 'TooManyUnhealthyNodes' | GlobalHoldReason;
+
+/** More nodes are unhealthy than allowed, or the global guard holds: act on none (`act` is always empty). */
 export interface PartitionVerdict extends GuardCounts {
   verdict: 'PartitionSuspected';
+  reason: PartitionReason;
   act: readonly [];
   message: string;
 }
@@ -78,11 +99,22 @@ export function partitionGuard(input: GuardInput): GuardVerdict {
   const allowed = allowedUnhealthy(input.maxUnhealthy, poolSize);
   const counts: GuardCounts = { poolSize, allowed, unhealthy, failed };
   const limit = `maxUnhealthy ${String(input.maxUnhealthy)} allows ${allowed} of ${poolSize}`;
+  const global = globalHold(input, unhealthy);
+  if (global) {
+    return {
+      ...counts,
+      verdict: 'PartitionSuspected',
+      reason: global.reason,
+      act: [],
+      message: global.message,
+    };
+  }
   if (unhealthy.length > allowed) {
     const recovering = unhealthy.length - failed.length - suspect;
     return {
       ...counts,
       verdict: 'PartitionSuspected',
+      reason: 'TooManyUnhealthyNodes',
       act: [],
       message:
         `${unhealthy.length} of ${poolSize} nodes unhealthy at once (${failed.length} failed, ${suspect} suspect` +
@@ -90,12 +122,39 @@ export function partitionGuard(input: GuardInput): GuardVerdict {
         'suspecting a network partition, acting on no node',
     };
   }
+  const { act, held } = smallPoolAct(input, failed);
+  const holding = held.length
+    ? `; a pool of ${poolSize} acts only on two failing channels, holding ${listNodes(held)}`
+    : '';
   return {
     ...counts,
     verdict: 'Proceed',
-    act: failed,
-    message: `${unhealthy.length} of ${poolSize} nodes unhealthy; ${limit}`,
+    act,
+    message: `${unhealthy.length} of ${poolSize} nodes unhealthy; ${limit}${holding}`,
   };
+}
+
+/** The global guard's hold on this pool: a cluster-wide one, or the zone of an unhealthy member. */
+function globalHold(input: GuardInput, unhealthy: readonly string[]) {
+  if (!input.global) return undefined;
+  if (input.global.all) return input.global.all;
+  for (const name of unhealthy) {
+    const hold = globalHoldOf(input.global, input.zoneOf?.(name));
+    if (hold) return hold;
+  }
+  return undefined;
+}
+
+/** Small pools act only on Failed nodes that two channels show failing now; see the file comment. */
+function smallPoolAct(input: GuardInput, failed: string[]): { act: string[]; held: string[] } {
+  if (input.members.length > SMALL_POOL_SIZE) return { act: failed, held: [] };
+  const act: string[] = [];
+  const held: string[] = [];
+  for (const name of failed) {
+    const evidence = input.health.get(name)?.evidence;
+    (evidence && failingChannels(evidence) >= 2 ? act : held).push(name);
+  }
+  return { act, held };
 }
 
 /** How many of `poolSize` nodes may be unhealthy at once; see the file comment. */

@@ -3,16 +3,17 @@
  * admits, and unfence plans for the nodes Fulcrum fenced that are Healthy again. This is what the failover
  * controller calls once per reconcile; the actuator then applies the actions (DryRun, budgets, Events).
  *
- * Guarantees: with `PartitionSuspected`, no failover plan at all (unfencing a recovered node is still
- * planned: its own probes vouch for it); with mode Off, no plan of any kind; the operator's own node is never
- * failed over; otherwise those of planFailover and planUnfence. O(members + pods on the failed nodes).
+ * Guarantees: with `PartitionSuspected` (from the pool's own guard or the global one, `global`), no failover
+ * plan at all (unfencing a recovered node is still planned: its own probes vouch for it); with mode Off, no
+ * plan of any kind; the operator's own node is never failed over; otherwise those of planFailover and
+ * planUnfence. O(members + pods on the failed nodes).
  */
 import type { EnforcementMode, IntOrPercent } from '../api/index.js';
 import type { NodeInfo } from '../model/node-info.js';
 import type { PodInfo } from '../model/pod-info.js';
 import { provenHealthy, type DetectorConfig, type NodeHealthState } from './detector.js';
 import { readFenceMarker } from './fence-marker.js';
-import { partitionGuard, type GuardVerdict } from './partition-guard.js';
+import { partitionGuard, type GuardInput, type GuardVerdict } from './partition-guard.js';
 import {
   planFailover,
   planUnfence,
@@ -21,18 +22,21 @@ import {
   type RecoveryPlan,
 } from './recovery-plan.js';
 
-export interface PoolPlanInput extends Pick<
-  FailoverPlanInput,
-  | 'pool'
-  | 'fencing'
-  | 'policyOf'
-  | 'ownerKind'
-  | 'isMirrorPod'
-  | 'now'
-  | 'outOfServiceEffect'
-  | 'safeTimeMs'
-  | 'leaseRenewTime'
-> {
+export interface PoolPlanInput
+  extends
+    Pick<GuardInput, 'global' | 'zoneOf'>,
+    Pick<
+      FailoverPlanInput,
+      | 'pool'
+      | 'fencing'
+      | 'policyOf'
+      | 'ownerKind'
+      | 'isMirrorPod'
+      | 'now'
+      | 'outOfServiceEffect'
+      | 'safeTimeMs'
+      | 'leaseRenewTime'
+    > {
   mode: EnforcementMode;
   maxUnhealthy: IntOrPercent;
   members: readonly string[];
@@ -43,6 +47,8 @@ export interface PoolPlanInput extends Pick<
   podsOf: (name: string) => Iterable<PodInfo>;
   /** The caller confirms the fence writes for this node were accepted. */
   fenced: (name: string) => boolean;
+  /** The caller saw this node fenced in this term (FailoverPlanInput.fenceSeen); default never. */
+  fenceSeen?: (name: string) => boolean;
   /** The pool's detector settings: a fenced node is unfenced only once provenHealthy. */
   detector: DetectorConfig;
   /**
@@ -82,6 +88,7 @@ export function planPool(input: PoolPlanInput): PoolPlan {
         node,
         health,
         fenced,
+        fenceSeen: input.fenceSeen?.(name) ?? false,
         // Pods are only looked at once the plan can delete them.
         pods: fenced ? input.podsOf(name) : [],
       }),

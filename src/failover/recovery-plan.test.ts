@@ -205,6 +205,99 @@ describe('planFailover: fencing', () => {
   });
 });
 
+describe('planFailover: a human uncordon is respected', () => {
+  const byHand = (info: NodeInfo): NodeInfo => ({ ...info, unschedulable: false });
+  const later = NOW + 5_000;
+
+  test('a fenced node uncordoned by hand is recorded in the marker once, nothing cordoned or deleted', () => {
+    const uncordoned = byHand(fencedNode());
+    const plan = planFailover(
+      input({ node: uncordoned, fenced: false, fenceSeen: true, now: later, pods: [onN1('a')] }),
+    );
+    expect(plan.step).toBe('RecordUncordon');
+    if (plan.step !== 'RecordUncordon') return;
+    expect(plan.actions.map((a) => a.kind)).toEqual(['Mark']);
+    const recorded = apply(uncordoned, plan.actions);
+    expect(readFenceMarker(recorded.annotations)).toMatchObject({
+      cordoned: true,
+      at: NOW,
+      uncordonedAt: later,
+    });
+    expect(plan.message).toContain('uncordoned by hand while fenced: respecting it');
+    // Recorded: from now on held, whatever the caller says about the fence.
+    for (const fenced of [true, false]) {
+      const next = planFailover(input({ node: recorded, fenced, now: later + 60_000, pods: [onN1('a')] }));
+      expect(next.step).toBe('Hold');
+    }
+  });
+
+  test('even confirmed down and released, an uncordoned node deletes nothing until it fails anew', () => {
+    const recordedPlan = planFailover(input({ node: byHand(releasedNode()), fenceSeen: true, now: later }));
+    if (recordedPlan.step !== 'RecordUncordon') throw new Error(`got ${recordedPlan.step}`);
+    const recorded = apply(byHand(releasedNode()), recordedPlan.actions);
+    const plan = planFailover(
+      input({
+        node: recorded,
+        fenced: true,
+        now: AFTER_SAFE_TIME + 60_000,
+        pods: [onN1('db', { owner: 'StatefulSet' })],
+      }),
+    );
+    expect(plan.step).toBe('Hold');
+  });
+
+  test('fresh failing evidence (a failure that began after the uncordon) fences again, as a new fence', () => {
+    const first = planFailover(input({ node: byHand(fencedNode()), fenceSeen: true, now: later }));
+    if (first.step !== 'RecordUncordon') throw new Error(`got ${first.step}`);
+    const recorded = apply(byHand(fencedNode()), first.actions);
+    const failedAgain = { ...health('Failed'), failedAt: later + 1_000 };
+    const plan = planFailover(input({ node: recorded, health: failedAgain, now: later + 2_000 }));
+    expect(plan.step).toBe('Fence');
+    if (plan.step !== 'Fence') return;
+    expect(plan.actions.map((a) => a.kind)).toEqual(['Mark', 'Cordon']);
+    const refenced = apply(recorded, plan.actions);
+    expect(readFenceMarker(refenced.annotations)).toEqual({
+      pool: 'general',
+      cordoned: true,
+      tainted: false,
+      at: later + 2_000,
+    });
+    // Uncordoned by hand again: respected again (the new fence is newer than the failure).
+    const again = planFailover(
+      input({ node: byHand(refenced), health: failedAgain, fenceSeen: true, now: later + 9_000 }),
+    );
+    expect(again.step).toBe('RecordUncordon');
+  });
+
+  test('a new leader that observes the node fail itself has fresh evidence', () => {
+    const first = planFailover(input({ node: byHand(fencedNode()), fenceSeen: true, now: later }));
+    if (first.step !== 'RecordUncordon') throw new Error(`got ${first.step}`);
+    const recorded = apply(byHand(fencedNode()), first.actions);
+    const newTerm = { ...health('Failed'), failedAt: later + 30_000 };
+    expect(planFailover(input({ node: recorded, health: newTerm, now: later + 31_000 })).step).toBe('Fence');
+  });
+
+  test('a marker on a schedulable node never seen fenced is a fence to complete, not an uncordon', () => {
+    const plan = planFailover(input({ node: byHand(fencedNode()), now: later }));
+    expect(plan.step === 'Fence' && plan.actions.map((a) => a.kind)).toEqual(['Mark', 'Cordon']);
+  });
+
+  test('the marker with uncordonedAt round-trips; a malformed one is unreadable', () => {
+    const marker = { pool: 'p', cordoned: true, tainted: false, at: NOW, uncordonedAt: later };
+    expect(readFenceMarker({ [FENCED_BY_ANNOTATION]: formatFenceMarker(marker) })).toEqual(marker);
+    const bad = JSON.stringify({ pool: 'p', cordoned: true, tainted: false, at: 'x', uncordonedAt: 'y' });
+    expect(readFenceMarker({ [FENCED_BY_ANNOTATION]: bad })).toBe('invalid');
+    const badUncordon = JSON.stringify({
+      pool: 'p',
+      cordoned: true,
+      tainted: false,
+      at: new Date(NOW),
+      uncordonedAt: 7,
+    });
+    expect(readFenceMarker({ [FENCED_BY_ANNOTATION]: badUncordon })).toBe('invalid');
+  });
+});
+
 describe('planFailover: rescheduling', () => {
   test('pods are deleted highest priority first, then by key; the rest are reported skipped', () => {
     const pods = [

@@ -16,6 +16,11 @@
  *     still force-deletes only at confirmed down.
  *  4. When the detector says Healthy again, `planUnfence` undoes exactly what the fence marker says Fulcrum
  *     did: removes the taint, uncordons, removes the marker (and a fence agent's confirmation).
+ * A human uncordon is respected: a node carrying Fulcrum's marker but schedulable again, after the caller
+ * saw it fenced (`fenceSeen`), was uncordoned by someone else. Step `RecordUncordon` writes when it was seen into the marker
+ * (`uncordonedAt`) and nothing else; from then on the node is held, nothing is cordoned or deleted, until a
+ * failure that began after that (fresh failing evidence: the node recovered and failed again, or a new
+ * leader observed it fail itself).
  * Pods with `failover: None`, DaemonSet pods and mirror (static) pods are never deleted, only reported.
  *
  * Guarantees (property-tested): no deletion is ever planned for a node that is not Failed, not confirmed
@@ -133,6 +138,11 @@ export interface FailoverPlanInput {
   ownerKind: (pod: PodInfo) => string | undefined;
   /** Whether the pod is a mirror pod (annotation kubernetes.io/config.mirror), besides a Node owner. */
   isMirrorPod?: (pod: PodInfo) => boolean;
+  /**
+   * The caller saw this node carry Fulcrum's whole fence (marker and cordon) in this term. A marker on a
+   * schedulable node is then a human uncordon, not a fence whose cordon was never written.
+   */
+  fenceSeen?: boolean;
   /** Time of this decision (ms since the epoch), recorded in a new fence marker. */
   now: number;
   /** The pool's failover.safeTime in ms (confirmed-down.ts). */
@@ -183,7 +193,15 @@ export interface ReschedulePlan {
   message: string;
 }
 
-export type FailoverPlan = HoldPlan | FencePlan | ReleasePlan | ReschedulePlan;
+/** Someone uncordoned the fenced node: record it in the marker (one Mark action) and hold. */
+export interface RecordUncordonPlan {
+  step: 'RecordUncordon';
+  node: string;
+  actions: FenceAction[];
+  message: string;
+}
+
+export type FailoverPlan = HoldPlan | FencePlan | ReleasePlan | ReschedulePlan | RecordUncordonPlan;
 
 /** The non-terminal pods the model has bound to `nodeName`. */
 export function podsOnNode(model: ClusterModel, nodeName: string): PodInfo[] {
@@ -222,6 +240,8 @@ export function planFailover(input: FailoverPlanInput): FailoverPlan {
     return { step: 'Hold', node, message: `node ${node} is ${input.health.health}, not Failed` };
   }
   const why = input.health.failureReason ? ` (${describeFailure(input.health.failureReason)})` : '';
+  const uncordoned = respectUncordon(input);
+  if (uncordoned) return uncordoned;
   if (!input.fenced || !isFenced(input.node)) {
     const actions = fenceActions(input, false);
     const what = actions.map((a) => a.kind.toLowerCase()).join(', ');
@@ -244,6 +264,38 @@ export function planFailover(input: FailoverPlanInput): FailoverPlan {
     };
   }
   return reschedulePlan(input, confirmed, why);
+}
+
+/**
+ * A fenced node (Fulcrum's marker) that is schedulable again was uncordoned by a human: record that once,
+ * then hold until a failure newer than the fence (or the recorded uncordon). See the file comment.
+ */
+function respectUncordon(input: FailoverPlanInput): RecordUncordonPlan | HoldPlan | undefined {
+  const node = input.node.name;
+  const marker = readFenceMarker(input.node.annotations);
+  if (marker === undefined || marker === 'invalid' || input.node.unschedulable) return undefined;
+  if (freshFailure(input, marker)) return undefined;
+  if (marker.uncordonedAt === undefined && !input.fenceSeen) return undefined; // a fence to complete
+  if (marker.uncordonedAt !== undefined) {
+    return {
+      step: 'Hold',
+      node,
+      message: `node ${node} was uncordoned by hand at ${new Date(marker.uncordonedAt).toISOString()}: not fencing it again until it fails anew`,
+    };
+  }
+  const value = formatFenceMarker({ ...marker, uncordonedAt: input.now });
+  return {
+    step: 'RecordUncordon',
+    node,
+    actions: [{ kind: 'Mark', node, annotation: FENCED_BY_ANNOTATION, value }],
+    message: `node ${node} was uncordoned by hand while fenced: respecting it, nothing more is cordoned or deleted until it fails anew`,
+  };
+}
+
+/** The node's current failure began after the marker's fence (or its recorded uncordon). */
+function freshFailure(input: FailoverPlanInput, marker: FenceMarker): boolean {
+  const since = marker.uncordonedAt ?? marker.at;
+  return (input.health.failedAt ?? Number.NEGATIVE_INFINITY) > since;
 }
 
 /**
@@ -300,7 +352,8 @@ function fenceActions(input: FailoverPlanInput, taint: boolean): FenceAction[] {
     pool: previous?.pool ?? input.pool,
     cordoned: (previous?.cordoned ?? false) || cordon,
     tainted: (previous?.tainted ?? false) || addTaint,
-    at: previous?.at ?? input.now,
+    // A fence for a failure newer than the marker (after a human uncordon, or a new leader's) starts anew.
+    at: previous && !freshFailure(input, previous) ? previous.at : input.now,
   };
   const actions: FenceAction[] = [
     { kind: 'Mark', node, annotation: FENCED_BY_ANNOTATION, value: formatFenceMarker(marker) },

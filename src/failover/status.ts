@@ -184,7 +184,7 @@ function partitionSuspected(input: FailoverStatusInput): DesiredCondition {
   const type = ResourcePoolConditionType.PartitionSuspected;
   const base = input.generation !== undefined ? { observedGeneration: input.generation } : {};
   return input.verdict.verdict === 'PartitionSuspected'
-    ? { type, status: 'True', reason: 'TooManyUnhealthyNodes', message: input.verdict.message, ...base }
+    ? { type, status: 'True', reason: input.verdict.reason, message: input.verdict.message, ...base }
     : { type, status: 'False', reason: 'WithinMaxUnhealthy', message: input.verdict.message, ...base };
 }
 

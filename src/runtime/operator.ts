@@ -1,4 +1,10 @@
-import { CoordinationV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import {
+  CoordinationV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  VersionApi,
+  type KubeConfig,
+} from '@kubernetes/client-node';
 import { Registry } from 'prom-client';
 import { createKubeActuator, type Actuator } from '../actuation/index.js';
 import { createFailoverController } from '../controllers/failover-controller.js';
@@ -15,6 +21,7 @@ import { EventRecorder } from '../kube/event-recorder.js';
 import { createClusterInformers, type ClusterInformers } from '../kube/informers.js';
 import { LeaderElector } from '../kube/leader-election.js';
 import { kubeLeaseClient } from '../kube/lease-client.js';
+import { requestOptions } from '../kube/request-options.js';
 import { ClusterModel } from '../model/cluster-model.js';
 import type { ResourceVector } from '../model/resources.js';
 import { ControllerMetrics } from '../observability/controller-metrics.js';
@@ -152,7 +159,11 @@ export function createOperator(options: OperatorOptions): Operator {
     scheduler,
   );
   if (options.failover) {
-    manager.add(createFailoverController({ ...deps, ...options.failover, actuator, policies }));
+    const version = kubeConfig.makeApiClient(VersionApi);
+    const apiCheck = async (signal: AbortSignal): Promise<void> => {
+      await version.getCode(requestOptions(signal));
+    };
+    manager.add(createFailoverController({ ...deps, ...options.failover, actuator, policies, apiCheck }));
   }
   if (options.rebalancing) {
     const onNodeUsage = (usage: ReadonlyMap<string, ResourceVector>): void => {

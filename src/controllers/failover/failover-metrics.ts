@@ -11,7 +11,9 @@ const DECISION_BUCKETS = [1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1];
  * - `fulcrum_failover_decision_seconds`: one planPool call (partition guard and every plan of the pool);
  * - `fulcrum_failover_fencing_seconds`: Failed → fence written;
  * - `fulcrum_failover_recovery_seconds`: Failed → every deleted pod has a replacement bound elsewhere;
- * - `fulcrum_failover_probes`: members by their last probe's outcome (answering, failing, refused, pending).
+ * - `fulcrum_failover_probes`: members by their last probe's outcome (answering, failing, refused, pending);
+ * - `fulcrum_failover_partition_suspected`: 1 for the reason a pool holds back (its own maxUnhealthy, or the
+ *   global guard: API server unreachable, cluster-wide or zone-wide failure), 0 for the others.
  */
 export class FailoverMetrics {
   readonly detection: Histogram<'pool'>;
@@ -19,6 +21,7 @@ export class FailoverMetrics {
   readonly fencing: Histogram<'pool'>;
   readonly recovery: Histogram<'pool'>;
   readonly probes: Gauge<'pool' | 'outcome'>;
+  readonly partitionSuspected: Gauge<'pool' | 'reason'>;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -55,6 +58,12 @@ export class FailoverMetrics {
       name: 'fulcrum_failover_probes',
       help: "Pool members by their last probe's outcome: answering, failing, refused (never sent), pending.",
       labelNames: ['pool', 'outcome'],
+      registers,
+    });
+    this.partitionSuspected = new Gauge({
+      name: 'fulcrum_failover_partition_suspected',
+      help: 'Whether failover of a pool holds back suspecting a partition (1), by reason: TooManyUnhealthyNodes, APIServerUnreachable, ClusterWideFailure, ZoneWideFailure.',
+      labelNames: ['pool', 'reason'],
       registers,
     });
   }

@@ -8,6 +8,7 @@
  *     pods the plan leaves waiting are reported (AwaitingConfirmedDown, once per pod and term).
  *  3. Release a node confirmed down: the out-of-service taint in one write, then the force deletions.
  *  4. Unfence a recovered node: remove taint, cordon and marker, again in one write.
+ *  5. Record a human uncordon of a fenced node in its marker (one write), then leave the node alone.
  * DryRun reports the fence and the deletions it would make once per failure, against a node fenced in memory.
  *
  * Outcomes are recorded in the progress book; the executor never retries in a loop. Denied actions leave a
@@ -66,6 +67,8 @@ export interface ExecutorDeps {
   /** At-most-once pods left waiting for confirmed down, first seen in this term (each reported once). */
   onAwaiting: (plan: ReschedulePlan, pods: AwaitingPod[]) => void;
   onUnfenced: (node: string) => void;
+  /** A human uncordon of a fenced node was recorded in its marker (RecordUncordon). */
+  onUncordonRespected: (progress: NodeProgress, message: string) => void;
   now: () => number;
 }
 
@@ -101,6 +104,7 @@ export class PlanExecutor {
       return;
     }
     this.deps.nodeWritten(written.node);
+    if (plan.step === 'RecordUncordon') return this.deps.onUncordonRespected(progress, plan.message);
     if (plan.step === 'Fence' && progress.fencedAt === undefined) {
       progress.fencedAt = this.deps.now();
       this.deps.onFenced(progress);

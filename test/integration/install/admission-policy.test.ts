@@ -12,6 +12,7 @@ import { createKubeActuator } from '../../../src/actuation/index.js';
 import type { ActionContext } from '../../../src/actuation/types.js';
 import { HOT_TAINT } from '../../../src/balancing/hot-taint.js';
 import { REBALANCED_AT_ANNOTATION } from '../../../src/balancing/move-history.js';
+import { FENCE_CONFIRMED_ANNOTATION } from '../../../src/failover/confirmed-down.js';
 import { FENCED_BY_ANNOTATION, formatFenceMarker } from '../../../src/failover/fence-marker.js';
 import { OUT_OF_SERVICE_TAINT_KEY, OUT_OF_SERVICE_TAINT_VALUE } from '../../../src/failover/recovery-plan.js';
 import { silentLogger } from '../../../src/logging/logger.js';
@@ -165,6 +166,16 @@ describeWithHelm('the chart limits the operator to its own node writes', () => {
       want: 'may change only its own node annotations',
     },
     {
+      what: "a fence agent's fulcrum.io/fence-confirmed set (only the agent may confirm a node is off)",
+      args: ['annotate', 'node', nodeName, `${FENCE_CONFIRMED_ANNOTATION}=${new Date().toISOString()}`],
+      want: "may remove a fence agent's fulcrum.io/fence-confirmed annotation, never set it",
+    },
+    {
+      what: 'the out-of-service taint with another value',
+      args: ['taint', 'node', nodeName, `${OUT_OF_SERVICE_TAINT_KEY}=other:NoExecute`],
+      want: 'may write node.kubernetes.io/out-of-service only with value nodeshutdown',
+    },
+    {
       what: 'the spec beyond unschedulable and taints',
       args: ['patch', 'node', nodeName, '--type=merge', '-p', '{"spec":{"podCIDR":"10.9.0.0/24"}}'],
       want: 'may change only spec.unschedulable',
@@ -222,6 +233,30 @@ describeWithHelm('the chart limits the operator to its own node writes', () => {
       ),
     ];
     const fenced = await readNode();
+    // A human uncordon recorded in the marker (RecordUncordon), and a fence agent's confirmation (set by the
+    // agent, an administrator here) that the operator's unfence removes with its fence.
+    const uncordonedAt = Date.now();
+    const recorded = formatFenceMarker({
+      pool: `vap-${suffix}`,
+      cordoned: true,
+      tainted: true,
+      at: uncordonedAt - 1_000,
+      uncordonedAt,
+    });
+    results.push(
+      await actuator.changeNode({
+        ...context('failover'),
+        node: nodeName,
+        label: 'RecordUncordon',
+        changes: [{ kind: 'Annotate', key: FENCED_BY_ANNOTATION, value: recorded }],
+      }),
+    );
+    await kubectl([
+      'annotate',
+      'node',
+      nodeName,
+      `${FENCE_CONFIRMED_ANNOTATION}=${new Date().toISOString()}`,
+    ]);
     const undo = [
       await actuator.changeNode({
         ...context('failover'),
@@ -230,6 +265,7 @@ describeWithHelm('the chart limits the operator to its own node writes', () => {
         changes: [
           { kind: 'Untaint', key: OUT_OF_SERVICE_TAINT_KEY },
           { kind: 'Uncordon' },
+          { kind: 'Unannotate', key: FENCE_CONFIRMED_ANNOTATION },
           { kind: 'Unannotate', key: FENCED_BY_ANNOTATION },
         ],
       }),
@@ -237,7 +273,7 @@ describeWithHelm('the chart limits the operator to its own node writes', () => {
       await actuator.unannotate(context('rebalance'), nodeName, REBALANCED_AT_ANNOTATION),
     ];
     expect([...results, ...undo].map((r) => `${r.outcome} ${r.outcome === 'Done' ? '' : r.message}`)).toEqual(
-      Array(6).fill('Done '),
+      Array(7).fill('Done '),
     );
     expect(fenced.spec?.unschedulable).toBe(true);
     // (The node lifecycle controller adds node.kubernetes.io/unschedulable to a cordoned node on its own.)

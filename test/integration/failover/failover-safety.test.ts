@@ -1,0 +1,233 @@
+/**
+ * Failover's safety rules end to end on the real control plane, with a small pool of its own (8 kwok nodes,
+ * the shared FailoverScenario workload) and the real operator in this process:
+ *  (b) a node reporting Ready=False while its kubelet Lease keeps renewing is Degraded: an Event, no fence,
+ *      no deletion, even with its probe failing too;
+ *  (e) failover settings that would make a component throw (probe.timeout 0s or below 50ms, a timeout not
+ *      shorter than the period, thresholds or a port of 0, a safe time below 10s, maxUnhealthy above 100%),
+ *      edited at run time, are refused by the API server, and the operator keeps serving the pool: a dead
+ *      node is still failed over afterwards;
+ *  a human uncordon of a fenced node is respected (not cordoned again while the node stays down) and
+ *      recorded (an UncordonRespected Event, `uncordonedAt` in the fence marker).
+ */
+import * as k8s from '@kubernetes/client-node';
+import { GROUP, RESOURCE_POOL_PLURAL, VERSION } from '../../../src/api/group.js';
+import { FENCED_BY_ANNOTATION, readFenceMarker } from '../../../src/failover/index.js';
+import { installCrds } from '../api/fulcrum-api.js';
+import { eventually, kubectl, testKubeConfig } from '../support/cluster.js';
+import { startFailoverOperator, type RunningFailoverOperator } from './operator.js';
+import { condition, FailoverScenario, probePort } from './scenario.js';
+
+const kc = testKubeConfig();
+const suffix = Math.random().toString(36).slice(2, 6);
+const scenario = new FailoverScenario({
+  kc,
+  prefix: `fs-${suffix}`,
+  nodes: 8,
+  pods: 40,
+  ipBlock: 180,
+  port: probePort(),
+  failoverMode: 'Enforce',
+});
+const core = kc.makeApiClient(k8s.CoreV1Api);
+const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+let operator: RunningFailoverOperator | undefined;
+
+beforeAll(async () => {
+  await installCrds(kc);
+  operator = await startFailoverOperator(kc);
+  await scenario.setUp();
+  await eventually(
+    'pool reports failover idle, every probe answering',
+    async () => {
+      const status = await scenario.poolStatus();
+      return condition(status, 'FailoverActive')?.reason === 'NoFailedNodes' &&
+        condition(status, 'ProbesHealthy')?.reason === 'ProbesAnswering'
+        ? true
+        : undefined;
+    },
+    60_000,
+  );
+}, 420_000);
+
+afterAll(async () => {
+  await operator?.stop();
+  await scenario.cleanup();
+}, 120_000);
+
+test('(b) a node reporting Ready=False with a fresh Lease is Degraded: an Event, never fenced, nothing deleted', async () => {
+  const node = scenario.nodeNames[scenario.nodeNames.length - 1]!;
+  const before = (await scenario.pods()).filter((p) => p.node === node);
+  expect(before.length).toBeGreaterThan(0);
+  // Runtime trouble a live kubelet reports, and the operator's probe failing on top: two failing channels,
+  // but the kubelet keeps renewing its Lease (kwok does), so the node is alive.
+  await scenario.stopListener(node);
+  const until = Date.now() + 16_000; // longer than a missed renewal (13 s) and than fencing a dead node takes
+  try {
+    while (Date.now() < until) {
+      await reportNotReady(node);
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+    const degraded = await eventually(
+      `a NodeDegraded Event on ${node}`,
+      async () => (await nodeEvents(node, 'NodeDegraded'))[0],
+      10_000,
+    );
+    expect(degraded.message).toContain('lease fresh');
+    expect(degraded.message).toContain('not failed over');
+    const n = await scenario.node(node);
+    expect(n.spec?.unschedulable).toBeFalsy();
+    expect(n.metadata?.annotations?.[FENCED_BY_ANNOTATION]).toBeUndefined();
+    const after = await scenario.pods();
+    for (const p of before)
+      expect(after.find((q) => q.uid === p.uid)).toMatchObject({ node, deleting: false });
+  } finally {
+    await scenario.startListener(node);
+    await reportReady(node);
+  }
+}, 90_000);
+
+test.each([
+  { field: 'probe.timeout', value: '0s', failover: { probe: { timeout: '0s' } }, want: 'timeout' },
+  { field: 'probe.timeout', value: '10ms', failover: { probe: { timeout: '10ms' } }, want: 'timeout' },
+  {
+    field: 'probe.timeout',
+    value: '500ms (the period)',
+    failover: { probe: { timeout: '500ms' } },
+    want: 'timeout must be shorter than period',
+  },
+  { field: 'probe.period', value: '0s', failover: { probe: { period: '0s' } }, want: 'period' },
+  {
+    field: 'probe.failureThreshold',
+    value: '0',
+    failover: { probe: { failureThreshold: 0 } },
+    want: 'failureThreshold',
+  },
+  {
+    field: 'probe.successThreshold',
+    value: '0',
+    failover: { probe: { successThreshold: 0 } },
+    want: 'successThreshold',
+  },
+  { field: 'probe.port', value: '0', failover: { probe: { port: 0 } }, want: 'port' },
+  { field: 'safeTime', value: '0s', failover: { safeTime: '0s' }, want: 'safeTime' },
+  { field: 'maxUnhealthy', value: '150%', failover: { maxUnhealthy: '150%' }, want: 'maxUnhealthy' },
+])('(e) $field edited at run time to $value is refused by the API server', async ({ failover, want }) => {
+  const before = await readPool();
+  const patch = JSON.stringify({ spec: { failover } });
+  const stderr = await kubectl([
+    'patch',
+    'resourcepools.fulcrum.io',
+    scenario.pool,
+    '--type=merge',
+    '-p',
+    patch,
+  ]).then(
+    (r) => {
+      throw new Error(`the API server accepted ${patch}: ${r.stdout}`);
+    },
+    (error: { stderr?: string }) => error.stderr ?? '',
+  );
+  expect(stderr).toContain('Invalid value');
+  expect(stderr).toContain(want);
+  const after = await readPool();
+  expect(after.metadata.generation).toBe(before.metadata.generation);
+  expect(after.spec).toEqual(before.spec);
+});
+
+test('(e) after the refused edits the operator still serves the pool: a dead node is failed over; a human uncordon of it is respected and recorded', async () => {
+  // Any node holding Deployment pods but the last one (test (b)'s).
+  const podsBefore = await scenario.pods();
+  const victim = scenario.nodeNames
+    .slice(0, -1)
+    .find((n) => podsBefore.some((p) => p.node === n && p.app === 'web'))!;
+  const webOnVictim = podsBefore.filter((p) => p.node === victim && p.app === 'web');
+  expect(webOnVictim.length).toBeGreaterThan(0);
+  await scenario.kill(victim);
+  try {
+    await eventually(
+      `node ${victim} fenced`,
+      async () => {
+        const n = await scenario.node(victim);
+        return n.spec?.unschedulable && n.metadata?.annotations?.[FENCED_BY_ANNOTATION] ? true : undefined;
+      },
+      40_000,
+    );
+    const pods = await scenario.waitAppRunning('web', 'Deployment pods Running elsewhere', 60_000, victim);
+    // Deleted gracefully (the fast path): gone, or Terminating on the dead node until it is confirmed down.
+    for (const p of webOnVictim) expect(pods.find((q) => q.uid === p.uid)?.deleting ?? true).toBe(true);
+
+    // An administrator uncordons the dead node: respected and recorded, never cordoned again while down.
+    await kubectl(['uncordon', victim]);
+    const event = await eventually(
+      `an UncordonRespected Event on ${victim}`,
+      async () => (await nodeEvents(victim, 'UncordonRespected'))[0],
+      20_000,
+    );
+    expect(event.message).toContain('uncordoned by hand');
+    const recorded = await scenario.node(victim);
+    const marker = readFenceMarker(recorded.metadata?.annotations ?? {});
+    expect(marker).toMatchObject({ cordoned: true });
+    expect(marker !== 'invalid' && marker?.uncordonedAt).toBeGreaterThan(0);
+    // Several reconciles (the pool requeues every 2 s while a failover is in progress).
+    await new Promise((r) => setTimeout(r, 8_000));
+    expect((await scenario.node(victim)).spec?.unschedulable).toBeFalsy();
+  } finally {
+    await scenario.revive(victim);
+  }
+  // Back up: the marker goes (Fulcrum undoes only what is still its own; the cordon was lifted by hand).
+  await eventually(
+    `node ${victim} unmarked`,
+    async () => {
+      const n = await scenario.node(victim);
+      return !n.metadata?.annotations?.[FENCED_BY_ANNOTATION] && !n.spec?.unschedulable ? true : undefined;
+    },
+    60_000,
+  );
+}, 240_000);
+
+interface PoolObject {
+  metadata: { generation?: number };
+  spec: unknown;
+}
+
+async function readPool(): Promise<PoolObject> {
+  return (await custom.getClusterCustomObject({
+    group: GROUP,
+    version: VERSION,
+    plural: RESOURCE_POOL_PLURAL,
+    name: scenario.pool,
+  })) as PoolObject;
+}
+
+/** Sets the node's Ready condition as a kubelet would report runtime trouble (kwok may report True again). */
+async function reportNotReady(node: string): Promise<void> {
+  await setReady(node, 'False', 'KubeletNotReady', 'container runtime is down (test)');
+}
+
+async function reportReady(node: string): Promise<void> {
+  await setReady(node, 'True', 'KubeletReady', 'kubelet is posting ready status');
+}
+
+async function setReady(node: string, status: string, reason: string, message: string): Promise<void> {
+  const now = new Date().toISOString();
+  const ready = { type: 'Ready', status, reason, message, lastHeartbeatTime: now, lastTransitionTime: now };
+  await kubectl([
+    'patch',
+    'node',
+    node,
+    '--subresource=status',
+    '--type=strategic',
+    '-p',
+    JSON.stringify({ status: { conditions: [ready] } }),
+  ]);
+}
+
+/** Events about a cluster-scoped object land in the default namespace. */
+async function nodeEvents(node: string, reason: string): Promise<k8s.CoreV1Event[]> {
+  const list = await core.listNamespacedEvent({
+    namespace: 'default',
+    fieldSelector: `involvedObject.kind=Node,involvedObject.name=${node},reason=${reason}`,
+  });
+  return list.items;
+}
