@@ -1,4 +1,4 @@
-import { FakeClock } from '../../kube/fake-clock.js';
+import { FakeClock } from '../../clock/fake-clock.js';
 import { API_RECHECK_MS, ApiReachability } from './api-reachability.js';
 
 describe('ApiReachability', () => {

@@ -5,7 +5,7 @@
  * made only when a decision needs it and the last success is older than API_RECHECK_MS; concurrent callers
  * share the check in flight. A failed check never throws: it leaves the last success as it was.
  */
-import type { Clock } from '../../kube/clock.js';
+import type { Clock } from '../../clock/clock.js';
 
 /** How old the last success may be before a fence holds (the global guard's apiMaxAgeMs). */
 export const API_MAX_AGE_MS = 5_000;
