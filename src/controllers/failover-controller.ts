@@ -385,6 +385,7 @@ export class FailoverController implements Runnable {
       probes,
       ...(status?.failover?.lastFailover ? { previous: status.failover.lastFailover } : {}),
     });
+    this.metrics?.report(pool.metadata.name, fragment);
     const wrote = await this.statusWriter.write(object, fragment, new Date(this.clock.now()), signal);
     if (wrote) this.deps.controllerMetrics?.statusWritten('ResourcePool/failover');
   }

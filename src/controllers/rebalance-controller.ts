@@ -48,6 +48,7 @@ import { rebalanceFacts } from './rebalance/pod-facts.js';
 import { startTerm, type PoolTerm } from './rebalance/pool-term.js';
 import { PoolUsage, type PoolUsageSettings, type PoolUsageView } from './rebalance/pool-usage.js';
 import { capacityAdvice, type CapacityAdvice } from './rebalance/capacity-advice.js';
+import { poolUtilization } from './rebalance/pool-utilization.js';
 import { RebalanceMetrics } from './rebalance/rebalance-metrics.js';
 import { RebalanceStatusWriter } from './rebalance/rebalance-status-writer.js';
 import { ConsolidationStep } from './consolidation/consolidation-step.js';
@@ -250,6 +251,13 @@ export class RebalanceController implements Runnable {
     this.metrics?.hotNodes.set({ pool: name }, plan.status.nodes.hot);
     if (plan.status.imbalance !== undefined)
       this.metrics?.imbalance.set({ pool: name }, plan.status.imbalance);
+    const measured = usage ? poolUtilization(usage.nodes.usage, (node) => model.node(node)?.allocatable) : [];
+    this.metrics?.reportUsage(
+      name,
+      pool.spec.ceilings,
+      measured,
+      usage?.nodes.stale.length ?? members.length,
+    );
     return { plan, usage };
   }
 

@@ -50,7 +50,11 @@ export class OperatorMetrics {
       labelNames: ['version', 'commit', 'node_version'],
       registers,
     }).set({ version: build.version, commit: build.commit ?? 'unknown', node_version: process.version }, 1);
-    this.leader = new Gauge({ name: 'fulcrum_leader', help: '1 if this replica is the leader.', registers });
+    this.leader = new Gauge({
+      name: 'fulcrum_leader',
+      help: '1 if this replica is the leader (always 1 with leader election off: it acts alone).',
+      registers,
+    });
     this.leader.set(0);
     const name = ['name'] as const;
     this.queueDepth = new Gauge({

@@ -209,7 +209,11 @@ function metricsServer(
 
 function createElector(options: OperatorOptions, metrics: OperatorMetrics): LeaderElector | undefined {
   const election = options.leaderElection;
-  if (!election?.enabled) return undefined;
+  if (!election?.enabled) {
+    // A replica without election acts alone: it is the leader that dashboards and alerts look for.
+    metrics.leader.set(1);
+    return undefined;
+  }
   const api = options.kubeConfig.makeApiClient(CoordinationV1Api);
   return new LeaderElector({
     client: kubeLeaseClient(api, election.namespace, election.name),

@@ -1,4 +1,5 @@
 import { Gauge, Histogram, type Registry } from 'prom-client';
+import type { FailoverStatusFragment } from '../../failover/index.js';
 
 /** Seconds, from a tenth of a second to the ~6 minutes Kubernetes itself takes. */
 const PHASE_BUCKETS = [0.1, 0.25, 0.5, 1, 1.5, 2, 3, 5, 10, 20, 30, 60, 120, 360];
@@ -14,6 +15,8 @@ const DECISION_BUCKETS = [1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1];
  * - `fulcrum_failover_probes`: members by their last probe's outcome (answering, failing, refused, pending);
  * - `fulcrum_failover_partition_suspected`: 1 for the reason a pool holds back (its own maxUnhealthy, or the
  *   global guard: API server unreachable, cluster-wide or zone-wide failure), 0 for the others.
+ * - `fulcrum_failover_condition`: the pool's failover conditions as written to its status, 1 while True;
+ * - `fulcrum_failover_nodes`: unhealthy (Suspect, Failed, Recovering) and fenced members, as in the status.
  */
 export class FailoverMetrics {
   readonly detection: Histogram<'pool'>;
@@ -22,6 +25,8 @@ export class FailoverMetrics {
   readonly recovery: Histogram<'pool'>;
   readonly probes: Gauge<'pool' | 'outcome'>;
   readonly partitionSuspected: Gauge<'pool' | 'reason'>;
+  readonly condition: Gauge<'pool' | 'condition'>;
+  readonly nodes: Gauge<'pool' | 'state'>;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -66,5 +71,25 @@ export class FailoverMetrics {
       labelNames: ['pool', 'reason'],
       registers,
     });
+    this.condition = new Gauge({
+      name: 'fulcrum_failover_condition',
+      help: "1 while the pool's failover condition (FailoverActive, PartitionSuspected, ProbesHealthy) is True.",
+      labelNames: ['pool', 'condition'],
+      registers,
+    });
+    this.nodes = new Gauge({
+      name: 'fulcrum_failover_nodes',
+      help: 'Pool members by failover state: unhealthy (Suspect, Failed or Recovering) and fenced.',
+      labelNames: ['pool', 'state'],
+      registers,
+    });
+  }
+
+  /** The conditions and node counts of a status fragment, as the controller is about to write it. */
+  report(pool: string, fragment: FailoverStatusFragment): void {
+    for (const c of fragment.conditions)
+      this.condition.set({ pool, condition: c.type }, c.status === 'True' ? 1 : 0);
+    this.nodes.set({ pool, state: 'unhealthy' }, fragment.nodes.unhealthy);
+    this.nodes.set({ pool, state: 'fenced' }, fragment.nodes.fenced);
   }
 }
