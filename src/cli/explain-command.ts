@@ -25,9 +25,41 @@ Flags:
 const FORMATS = ['text', 'json', 'yaml'] as const;
 
 export async function explainCommand(args: string[]): Promise<number> {
-  let parsed;
+  const parsed = parseExplainArgs(args);
+  if (typeof parsed === 'number') return parsed;
+  const { namespace, name, output, top } = parsed;
+  const kc = loadKubeConfig(parsed.kubeconfig, parsed.context);
+  const pod = await readPod(kc, namespace, name);
+  if (pod === undefined) {
+    console.error(`fulcrum explain: pod ${namespace}/${name} not found`);
+    return 1;
+  }
   try {
-    parsed = parseArgs({
+    const [snapshot, events] = await Promise.all([readClusterSnapshot(kc), readEvents(kc, pod)]);
+    writeExplanation(explainPod({ snapshot, pod, events, now: Date.now(), top }), output);
+    return 0;
+  } catch (error) {
+    if (error instanceof SimulationInputError) {
+      console.error(`fulcrum explain: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+interface ExplainArgs {
+  namespace: string;
+  name: string;
+  output: string;
+  top: number;
+  kubeconfig: string | undefined;
+  context: string | undefined;
+}
+
+/** The command's arguments, or the exit code when it ends here (0 after --help, 2 on a usage error). */
+function parseExplainArgs(args: string[]): ExplainArgs | number {
+  try {
+    const { values, positionals } = parseArgs({
       args,
       options: {
         output: { type: 'string', short: 'o', default: 'text' },
@@ -38,52 +70,33 @@ export async function explainCommand(args: string[]): Promise<number> {
       },
       allowPositionals: true,
     });
-    if (parsed.values.help) {
+    if (values.help) {
       console.log(HELP);
       return 0;
     }
-    const [kind, target] = parsed.positionals;
+    const [kind, target] = positionals;
     if (kind !== 'pod' && kind !== 'pods' && kind !== 'po')
       throw new Error('only "explain pod NAMESPACE/NAME" is supported');
     if (target === undefined || !/^[^/]+\/[^/]+$/.test(target))
       throw new Error('name the pod as NAMESPACE/NAME');
-    if (!FORMATS.includes(parsed.values.output as (typeof FORMATS)[number]))
+    if (!FORMATS.includes(values.output as (typeof FORMATS)[number]))
       throw new Error(`--output must be one of ${FORMATS.join(', ')}`);
+    const [namespace, name] = target.split('/') as [string, string];
+    const { output, kubeconfig, context } = values;
+    return { namespace, name, output, top: Number(values.top) || 5, kubeconfig, context };
   } catch (error) {
     console.error(`fulcrum explain: ${(error as Error).message}\n\n${HELP}`);
     return 2;
   }
-  const [namespace, name] = (parsed.positionals[1] as string).split('/') as [string, string];
-  const kc = loadKubeConfig(parsed.values.kubeconfig, parsed.values.context);
-  const pod = await readPod(kc, namespace, name);
-  if (pod === undefined) {
-    console.error(`fulcrum explain: pod ${namespace}/${name} not found`);
-    return 1;
-  }
-  try {
-    const [snapshot, events] = await Promise.all([readClusterSnapshot(kc), readEvents(kc, pod)]);
-    const explanation = explainPod({
-      snapshot,
-      pod,
-      events,
-      now: Date.now(),
-      top: Number(parsed.values.top) || 5,
-    });
-    const output = parsed.values.output;
-    if (output === 'json') process.stdout.write(`${JSON.stringify(explanation, null, 2)}\n`);
-    else if (output === 'yaml') process.stdout.write(stringify(explanation));
-    else
-      process.stdout.write(
-        `${renderExplanation(explanation, styleFor(process.stdout.isTTY, process.env)).join('\n')}\n`,
-      );
-    return 0;
-  } catch (error) {
-    if (error instanceof SimulationInputError) {
-      console.error(`fulcrum explain: ${error.message}`);
-      return 1;
-    }
-    throw error;
-  }
+}
+
+function writeExplanation(explanation: ReturnType<typeof explainPod>, output: string): void {
+  if (output === 'json') process.stdout.write(`${JSON.stringify(explanation, null, 2)}\n`);
+  else if (output === 'yaml') process.stdout.write(stringify(explanation));
+  else
+    process.stdout.write(
+      `${renderExplanation(explanation, styleFor(process.stdout.isTTY, process.env)).join('\n')}\n`,
+    );
 }
 
 async function readPod(kc: KubeConfig, namespace: string, name: string): Promise<V1Pod | undefined> {
