@@ -295,4 +295,23 @@ describeWithHelm('the chart limits the operator to its own node writes', () => {
     await kubectl(['label', 'node', nodeName, `admin-${suffix}=yes`]);
     expect((await readNode()).metadata?.labels?.[`admin-${suffix}`]).toBe('yes');
   });
+
+  // Last: it widens this release's ClusterRole. The default (metrics-api) grants no nodes/proxy (above); only
+  // the kubelet-summary source, which reads the kubelets' /stats/summary through it, does.
+  test('with rebalancing.metricsSource=kubelet-summary, and only then, the operator may get nodes/proxy', async () => {
+    const { stdout } = await helm(HELM!, [
+      ...['template', RELEASE, CHART, '--namespace', NAMESPACE, '--set', 'crds.enabled=false'],
+      ...['--set', 'rebalancing.metricsSource=kubelet-summary'],
+    ]);
+    const roles = parseManifests(stdout).filter((m) => m.kind === 'ClusterRole');
+    await kubectl(
+      ['apply', '--server-side', '--field-manager=fulcrum-install-tests', '-f', '-'],
+      roles.map((o) => JSON.stringify(o)).join('\n'),
+    );
+    await eventually('nodes/proxy granted', async () =>
+      (await canI('get', 'nodes/proxy')) ? true : undefined,
+    );
+    expect(await canI('get', 'secrets', 'default')).toBe(false);
+    expect(await canI('create', 'pods/exec', 'default')).toBe(false);
+  });
 });
