@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jest } from '@jest/globals';
 import { parse as parseYaml } from 'yaml';
@@ -77,6 +80,68 @@ describe('fulcrum simulate (file mode)', () => {
     { scenario: 'both snapshot flags', args: ['--cluster', 'a', '--kubeconfig', 'b'] },
     { scenario: 'an unknown output format', args: ['--cluster', 'a', '-o', 'xml'] },
     { scenario: 'an unknown flag', args: ['--nodes', '3'] },
+  ])('a usage error ($scenario) exits 2', async ({ args }) => {
+    const { code, stderr } = await run(args);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^fulcrum simulate: .*\n\nUsage: fulcrum simulate/);
+  });
+});
+
+describe('fulcrum simulate --what-if', () => {
+  const example = (name: string) =>
+    fileURLToPath(new URL(`../../deploy/examples/what-if/${name}`, import.meta.url));
+  const files = [
+    '--what-if',
+    example('usage-trace-rising.yaml'),
+    '--pool',
+    example('resourcepool-packed.yaml'),
+  ];
+
+  test('replays the sample trace: a summary per run, the interval table and the chart', async () => {
+    const { code, stdout } = await run(files);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^What-if: trace rising-web on pool packed/);
+    expect(stdout).toMatch(/^Reactive \(None\)\s+8\d\.\d\s+[1-9]\d* interval\(s\)/m);
+    expect(stdout).toMatch(/^Forecast \(Holt\)\s+\d+\.\d\s+0 interval\(s\)/m);
+    expect(stdout).toContain('Hottest node cpu % over time');
+  });
+
+  test('-o json prints the report as data', async () => {
+    const { code, stdout } = await run([...files, '-o', 'json']);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.summaries.map((s: { name: string }) => s.name)).toEqual(['Reactive', 'Forecast']);
+    expect(report.runs[0].samples).toHaveLength(161);
+  });
+
+  test('a bad trace exits 1 naming the file and the field', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'what-if-'));
+    const bad = join(dir, 'trace.yaml');
+    writeFileSync(
+      bad,
+      'kind: UsageTrace\nspec:\n  duration: 1m\n  nodes: [{name: n, cpu: "8", memory: x}]\n  workloads: []\n',
+    );
+    const { code, stderr } = await run(['--what-if', bad, '--pool', example('resourcepool-packed.yaml')]);
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      `fulcrum simulate: ${bad}: spec.workloads: Too small: expected array to have >=1 items\n`,
+    );
+  });
+
+  test('a pool file that is not one valid ResourcePool exits 1 naming it', async () => {
+    const { code, stderr } = await run([
+      '--what-if',
+      example('usage-trace-rising.yaml'),
+      '--pool',
+      testdata('cluster.yaml'),
+    ]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/cluster\.yaml: expected exactly one ResourcePool, got \d+ object\(s\)/);
+  });
+
+  test.each([
+    { scenario: '--what-if without --pool', args: ['--what-if', 'a.yaml'] },
+    { scenario: '--what-if with --cluster', args: ['--what-if', 'a', '--pool', 'b', '--cluster', 'c'] },
   ])('a usage error ($scenario) exits 2', async ({ args }) => {
     const { code, stderr } = await run(args);
     expect(code).toBe(2);

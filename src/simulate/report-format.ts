@@ -72,7 +72,7 @@ function poolRow(pool: PoolForecast): string[] {
 }
 
 /** Left-aligned columns, as kubectl prints them; the last column is not padded. */
-function table(header: string[], rows: string[][]): string {
+export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
   const line = (cells: string[]): string =>
     cells
