@@ -30,7 +30,7 @@ export const FOLDER_IMPORTS = {
   placement: ['api', 'eviction', 'model'],
   balancing: ['api', 'eviction', 'model', 'placement', 'kube/lean-pod'],
   consolidation: ['api', 'balancing', 'model', 'placement'],
-  simulate: ['api', 'failover', 'model', 'placement'],
+  simulate: ['api', 'balancing', 'consolidation', 'failover', 'model', 'optimize', 'placement'],
   explain: ['api', 'model', 'placement', 'simulate', 'terminal'],
   status: ['api', 'balancing', 'failover', 'model', 'simulate', 'terminal'],
   // Kubernetes I/O and the process around it.
@@ -69,6 +69,7 @@ export const FOLDER_IMPORTS = {
     'probes',
   ],
   cli: [
+    'api',
     'explain',
     'kube',
     'logging',
