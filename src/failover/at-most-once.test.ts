@@ -106,6 +106,7 @@ class Run {
   termStart = this.t;
   lastRenewal = this.t;
   lastOkInTerm: number | undefined;
+  /** The first failed probe since the last answer in this term (a renewal does not end the streak). */
   firstFailSinceLife: number | undefined;
   answeredInTerm = false;
   agentAt: number | undefined;
@@ -125,8 +126,9 @@ class Run {
         this.probe(event.result);
         break;
       case 'renew':
+        // A renewal restarts the silence, not the probe's failing streak: the safe time runs from the later
+        // of the two (confirmed-down.ts, rule 4).
         this.lastRenewal = this.t;
-        this.firstFailSinceLife = undefined;
         break;
       case 'ready':
         this.observe({ kind: 'condition', node: 'n1', at: this.t, status: event.status });
@@ -199,9 +201,11 @@ class Run {
     if (this.deleted) return 'node deleted';
     if (this.agentAt !== undefined && this.agentAt > this.lastRenewal) return 'fence agent';
     if (this.adminTainted) return 'admin taint';
+    // Safe time: a failing streak in this term (no answer since its first failure) and, for the whole safe
+    // time since the later of that failure and the last sign of life, no renewal and no answer.
     const life = Math.max(this.termStart, this.lastRenewal, this.lastOkInTerm ?? Number.NEGATIVE_INFINITY);
     const fail = this.firstFailSinceLife;
-    if (fail !== undefined && fail >= life && this.t - fail >= SAFE_TIME_MS) return 'safe time';
+    if (fail !== undefined && this.t - Math.max(fail, life) >= SAFE_TIME_MS) return 'safe time';
     return undefined;
   }
 
