@@ -40,16 +40,18 @@ export class ItemExponentialRateLimiter implements RateLimiter {
  * at once cannot hammer the API server. Delays are reservations: each call takes a token now or later.
  */
 export class BucketRateLimiter implements RateLimiter {
+  private readonly perSecond: number;
+  private readonly burst: number;
+  private readonly clock: Clock;
   private tokens: number;
   private last: number;
 
-  constructor(
-    private readonly perSecond = 10,
-    private readonly burst = 100,
-    private readonly clock: Clock = realClock,
-  ) {
-    this.tokens = burst;
-    this.last = clock.now();
+  constructor(options: { perSecond?: number; burst?: number; clock?: Clock } = {}) {
+    this.perSecond = options.perSecond ?? 10;
+    this.burst = options.burst ?? 100;
+    this.clock = options.clock ?? realClock;
+    this.tokens = this.burst;
+    this.last = this.clock.now();
   }
 
   when(): number {
@@ -90,9 +92,9 @@ export class MaxOfRateLimiter implements RateLimiter {
 }
 
 /** client-go's DefaultControllerRateLimiter: per-key 5 ms → 1000 s, and 10/s burst 100 overall. */
-export function defaultControllerRateLimiter(clock: Clock = realClock): RateLimiter {
+export function defaultControllerRateLimiter(options: { clock?: Clock } = {}): RateLimiter {
   return new MaxOfRateLimiter(
     new ItemExponentialRateLimiter(5, 1_000_000),
-    new BucketRateLimiter(10, 100, clock),
+    new BucketRateLimiter({ perSecond: 10, burst: 100, ...options }),
   );
 }

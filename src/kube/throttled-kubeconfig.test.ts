@@ -25,7 +25,7 @@ function startRequests(kc: KubeConfig, n: number): () => number {
 describe('ThrottledKubeConfig: a client-side QPS and burst over every API request', () => {
   test('a burst passes at once, then requests go at qps', async () => {
     const clock = new FakeClock();
-    const kc = loaded(new ThrottledKubeConfig({ qps: 10, burst: 3 }, clock));
+    const kc = loaded(new ThrottledKubeConfig({ qps: 10, burst: 3 }, { clock }));
     const done = startRequests(kc, 5);
     await clock.flush();
     expect(done()).toBe(3);

@@ -18,16 +18,18 @@ export interface RequestRateLimit {
 /** A KubeConfig whose API clients wait for a token of a shared bucket before each request. */
 export class ThrottledKubeConfig extends KubeConfig {
   private readonly bucket: BucketRateLimiter;
+  private readonly clock: Clock;
 
   constructor(
     readonly limit: RequestRateLimit,
-    private readonly clock: Clock = realClock,
+    options: { clock?: Clock } = {},
   ) {
     super();
+    this.clock = options.clock ?? realClock;
     if (!(limit.qps > 0)) throw new Error(`qps must be positive, got ${limit.qps}`);
     if (!Number.isInteger(limit.burst) || limit.burst < 1)
       throw new Error(`burst must be an integer of at least 1, got ${limit.burst}`);
-    this.bucket = new BucketRateLimiter(limit.qps, limit.burst, clock);
+    this.bucket = new BucketRateLimiter({ perSecond: limit.qps, burst: limit.burst, clock: this.clock });
   }
 
   // Called by every generated API client before it sends a request (see KubeConfig.makeApiClient).
@@ -41,6 +43,6 @@ export class ThrottledKubeConfig extends KubeConfig {
 }
 
 /** A KubeConfig limited to `limit`, or a plain one when `limit.qps` is 0 (no client-side limit). */
-export function newKubeConfig(limit: RequestRateLimit, clock: Clock = realClock): KubeConfig {
-  return limit.qps === 0 ? new KubeConfig() : new ThrottledKubeConfig(limit, clock);
+export function newKubeConfig(limit: RequestRateLimit, options: { clock?: Clock } = {}): KubeConfig {
+  return limit.qps === 0 ? new KubeConfig() : new ThrottledKubeConfig(limit, options);
 }

@@ -150,13 +150,13 @@ describe('WorkQueue', () => {
 
   test('bucket limiter allows a burst then spaces requests at its rate', () => {
     const clock = new FakeClock();
-    const bucket = new BucketRateLimiter(10, 3, clock);
+    const bucket = new BucketRateLimiter({ perSecond: 10, burst: 3, clock });
     expect([bucket.when(), bucket.when(), bucket.when(), bucket.when(), bucket.when()]).toEqual([
       0, 0, 0, 100, 200,
     ]);
     const max = new MaxOfRateLimiter(
       new ItemExponentialRateLimiter(5, 1000),
-      new BucketRateLimiter(10, 1, clock),
+      new BucketRateLimiter({ perSecond: 10, burst: 1, clock }),
     );
     expect([max.when('a'), max.when('a')]).toEqual([5, 100]);
   });

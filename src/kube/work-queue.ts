@@ -48,7 +48,7 @@ export class WorkQueue {
   constructor(options: WorkQueueOptions) {
     this.name = options.name;
     this.clock = options.clock ?? realClock;
-    this.rateLimiter = options.rateLimiter ?? defaultControllerRateLimiter(this.clock);
+    this.rateLimiter = options.rateLimiter ?? defaultControllerRateLimiter({ clock: this.clock });
     this.metrics = options.metrics;
   }
 
