@@ -5,7 +5,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { GROUP, VERSION } from '../../../src/api/group.js';
 import { createLogger } from '../../../src/observability/logger.js';
-import { createOperator, type Operator } from '../../../src/runtime/operator.js';
+import { createOperator, type Operator, type OperatorOptions } from '../../../src/runtime/operator.js';
 import { clusterScript, eventually, kubectl } from './cluster.js';
 
 export interface RunningOperator {
@@ -13,9 +13,18 @@ export interface RunningOperator {
   stop(): Promise<void>;
 }
 
-export async function startOperator(kc: k8s.KubeConfig): Promise<RunningOperator> {
+/** `options` are added to createOperator's (for example `rebalancing`, which starts the rebalance controller). */
+export async function startOperator(
+  kc: k8s.KubeConfig,
+  options: Partial<OperatorOptions> = {},
+): Promise<RunningOperator> {
   const logger = createLogger({ level: process.env.FULCRUM_TEST_LOG_LEVEL ?? 'silent' });
-  const operator = createOperator({ kubeConfig: kc, logger, health: { host: '127.0.0.1', port: 0 } });
+  const operator = createOperator({
+    kubeConfig: kc,
+    logger,
+    health: { host: '127.0.0.1', port: 0 },
+    ...options,
+  });
   const controller = new AbortController();
   const done = operator.start(controller.signal);
   await eventually('operator caches synced', () =>
