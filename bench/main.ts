@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import { parseBenchArgs, USAGE, type BenchArgs } from './args.js';
 import { runFailoverE2e } from './failover-e2e.js';
 import { runFailoverPlan } from './failover-plan.js';
+import { runOptimize } from './optimize.js';
 import { runPlacement } from './placement.js';
 import { runRebalance } from './rebalance.js';
 import { runScale } from './scale.js';
@@ -22,6 +23,7 @@ const SUITES: Record<string, (args: BenchArgs) => BenchResult | Promise<BenchRes
   rebalance: runRebalance,
   'scheduler-vs-kube': runSchedulerVsKube,
   scale: runScale,
+  optimize: runOptimize,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

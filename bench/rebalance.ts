@@ -30,10 +30,10 @@ import { machine, prng, summarizeLatencies, table, type BenchResult, type Latenc
 const DEFAULT_SIZES = [100, 1_000, 5_000];
 const GI = 2 ** 30;
 const MI = 2 ** 20;
-const NOW = Date.parse('2026-01-01T00:00:00Z');
+export const NOW = Date.parse('2026-01-01T00:00:00Z');
 const HOT_SHARE = 0.05;
 
-interface Cluster {
+export interface Cluster {
   model: ClusterModel;
   pool: PlacementPool;
   /** Node usage: the normal case, and with every cool node at 79% cpu. */
@@ -44,7 +44,7 @@ interface Cluster {
   hot: Map<string, NodeHeat>;
 }
 
-function buildCluster(nodes: number, podsPerNode: number, rand: () => number): Cluster {
+export function buildCluster(nodes: number, podsPerNode: number, rand: () => number): Cluster {
   const model = new ClusterModel();
   const members: string[] = [];
   const usage = new Map<string, ResourceVector>();
@@ -131,7 +131,7 @@ function scaled(v: ResourceVector, factor: number): ResourceVector {
   };
 }
 
-const FACTS: PodFacts = {
+export const FACTS: PodFacts = {
   priorityOf: (pod) => pod.priority,
   movable: () => true,
   qosOf: (pod) => (pod.priority === 0 ? 'BestEffort' : 'Burstable'),

@@ -11,6 +11,7 @@
  */
 import type { Ceilings } from '../api/index.js';
 import type { ClusterModel } from '../model/cluster-model.js';
+import type { NodeInfo } from '../model/node-info.js';
 import { CEILING_RESOURCES, type CeilingResource } from '../model/resources.js';
 import type { PackingReport } from './types.js';
 
@@ -32,48 +33,60 @@ export function packingReport(input: PackingInput): PackingReport {
     resource: 'cpu',
     boundEfficiency: 100,
   };
+  // One pass over the nodes in use for every resource: requested() builds a vector per call.
+  const requested = new Float64Array(CEILING_RESOURCES.length);
+  const capacity = new Float64Array(CEILING_RESOURCES.length);
+  for (const node of input.inUse) {
+    const info = model.node(node);
+    if (!info) continue;
+    const r = model.requestedView(node);
+    CEILING_RESOURCES.forEach((resource, k) => {
+      requested[k] = (requested[k] as number) + r[resource];
+      capacity[k] = (capacity[k] as number) + (info.allocatable[resource] * ceilings[resource]) / 100;
+    });
+  }
+  const members: NodeInfo[] = [];
+  for (const node of input.members) {
+    const info = model.node(node);
+    if (info) members.push(info);
+  }
   let boundBest = 0;
-  for (const r of CEILING_RESOURCES) {
-    let requested = 0;
-    let capacity = 0;
-    for (const node of input.inUse) {
-      requested += model.requested(node)[r];
-      capacity += atCeiling(model, node, r, ceilings);
-    }
-    if (requested <= 0 || capacity <= 0) continue;
-    const efficiency = (requested / capacity) * 100;
-    const bound = lowerBound(input, r, requested);
+  CEILING_RESOURCES.forEach((r, k) => {
+    const req = requested[k] as number;
+    const cap = capacity[k] as number;
+    if (req <= 0 || cap <= 0) return;
+    const efficiency = (req / cap) * 100;
+    const bound = lowerBound(members, ceilings, r, req);
     if (efficiency > best.efficiency) {
       best.efficiency = efficiency;
       best.resource = r;
     }
     best.lowerBoundNodes = Math.max(best.lowerBoundNodes, bound.nodes);
     boundBest = Math.max(boundBest, bound.efficiency);
-  }
+  });
   if (boundBest > 0) best.boundEfficiency = Math.min(100, (best.efficiency / boundBest) * 100);
   return best;
 }
 
-function atCeiling(model: ClusterModel, node: string, r: CeilingResource, ceilings: Ceilings): number {
-  const info = model.node(node);
-  return info ? (info.allocatable[r] * ceilings[r]) / 100 : 0;
-}
-
 /** Fewest of the largest members covering `requested` of `r`, and the efficiency they would reach. */
 function lowerBound(
-  input: PackingInput,
+  members: readonly NodeInfo[],
+  ceilings: Ceilings,
   r: CeilingResource,
   requested: number,
 ): { nodes: number; efficiency: number } {
-  const sizes = input.members
-    .map((node) => atCeiling(input.model, node, r, input.ceilings))
-    .filter((size) => size > 0)
-    .sort((a, b) => b - a);
+  const sizes = new Float64Array(members.length);
+  let n = 0;
+  for (const info of members) {
+    const size = (info.allocatable[r] * ceilings[r]) / 100;
+    if (size > 0) sizes[n++] = size;
+  }
+  // A typed array sorts numerically and in place, without boxing: ascending, so walk it from the end.
+  const sorted = sizes.subarray(0, n).sort();
   let covered = 0;
   let nodes = 0;
-  for (const size of sizes) {
-    if (covered >= requested) break;
-    covered += size;
+  for (let i = n - 1; i >= 0 && covered < requested; i--) {
+    covered += sorted[i] as number;
     nodes++;
   }
   return { nodes, efficiency: covered > 0 ? Math.min(100, (requested / covered) * 100) : 0 };

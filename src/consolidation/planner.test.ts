@@ -1,5 +1,6 @@
 import { NOW, podsOf, scenario, type NodeSpec } from '../balancing/planner-fixtures.js';
 import { consolidationInput } from './fixtures.js';
+import { PoolSnapshot } from '../placement/snapshot.js';
 import { planConsolidation } from './planner.js';
 import type { ConsolidationInput } from './types.js';
 
@@ -152,3 +153,30 @@ describe('planConsolidation', () => {
     });
   });
 });
+
+describe('a kept snapshot', () => {
+  it('plans as a fresh one would and is given back unchanged, draining nodes included', () => {
+    const nodes = [busy('n0'), half('n1'), { name: 'n2', pods: podsOf('small', 2, 500) }, busy('n3', 2)];
+    const s = scenario(nodes);
+    const draining = new Map([['n3', NOW - 60_000]]);
+    const kept = PoolSnapshot.take({ model: s.model, pool: s.pool, now: NOW });
+    const before = rowsOf(kept);
+    const own = planConsolidation(consolidationInput(s, { draining }));
+    const withKept = planConsolidation(consolidationInput(s, { draining, snapshot: kept }));
+    expect(withKept).toEqual(own);
+    expect(own.evictions.length).toBeGreaterThan(0);
+    expect(rowsOf(kept)).toEqual(before);
+  });
+});
+
+/** Every node's blocked flag and used vector on `snapshot`, by name. */
+function rowsOf(snapshot: PoolSnapshot): Record<string, { blocked: number; used: number[] }> {
+  const out: Record<string, { blocked: number; used: number[] }> = {};
+  const width = snapshot.used.length / snapshot.size;
+  for (let i = 0; i < snapshot.size; i++)
+    out[snapshot.names[i] as string] = {
+      blocked: snapshot.blocked[i] as number,
+      used: [...snapshot.used.subarray(i * width, (i + 1) * width)],
+    };
+  return out;
+}

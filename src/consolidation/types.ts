@@ -6,6 +6,7 @@ import type { EvictionRequest, MetricsFreshness, PodFacts } from '../balancing/i
 import type { ClusterModel } from '../model/cluster-model.js';
 import type { PodInfo } from '../model/pod-info.js';
 import type { CeilingResource, ResourceVector } from '../model/resources.js';
+import type { PoolSnapshot } from '../placement/snapshot.js';
 import type { PlacementPool } from '../placement/types.js';
 import type { ConsolidationSettings } from './settings.js';
 
@@ -28,6 +29,12 @@ export interface ConsolidationInput {
   /** Required on the Usage and Max bases: stale metrics stop consolidation. */
   metrics?: MetricsFreshness;
   failedNodes?: ReadonlySet<string>;
+  /**
+   * A snapshot of `pool` taken from exactly these model, usage and failedNodes (the controller may keep one
+   * across intervals, as for the balance plan). The planner changes it while planning and restores it
+   * before returning.
+   */
+  snapshot?: PoolSnapshot;
   /** Nodes carrying the consolidation taint, with the time their drain started. */
   draining: ReadonlyMap<string, number>;
   facts: ConsolidationFacts;

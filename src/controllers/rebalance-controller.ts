@@ -34,6 +34,7 @@ import { BackoffCycles } from '../kube/backoff-cycles.js';
 import { waitForCacheSync } from '../kube/informer.js';
 import type { CustomObject } from '../kube/informers.js';
 import { createMetricsSource, type MetricsSourceConfig, type Smoothing } from '../metrics/index.js';
+import { staleAfterIntervals } from '../metrics/usage-store.js';
 import type { NodeInfo } from '../model/node-info.js';
 import { zeroResources, type ResourceVector } from '../model/resources.js';
 import { placementPool } from '../placement/index.js';
@@ -51,6 +52,7 @@ import { capacityAdvice, type CapacityAdvice } from './rebalance/capacity-advice
 import { poolUtilization } from './rebalance/pool-utilization.js';
 import { RebalanceMetrics } from './rebalance/rebalance-metrics.js';
 import { RebalanceStatusWriter } from './rebalance/rebalance-status-writer.js';
+import { settlingNodes } from './rebalance/settling-nodes.js';
 import { ConsolidationStep } from './consolidation/consolidation-step.js';
 import { drainsOf } from '../consolidation/index.js';
 import { forecastStepMs, lookaheadUsage, type LookaheadUsage } from '../optimize/index.js';
@@ -231,6 +233,10 @@ export class RebalanceController implements Runnable {
       podRequests: (key) => model.pod(key)?.requests ?? zeroResources(),
     });
     const ahead = usage ? this.lookahead(pool, usage.nodes.usage, now) : undefined;
+    // Nodes not measured yet because their pods just arrived stay out of the plan instead of halting it.
+    const fresh = usage
+      ? settlingNodes(usage.nodes, model, now, staleAfterIntervals(settings.intervalMs))
+      : undefined;
     const started = performance.now();
     const plan = planRebalance({
       model,
@@ -238,10 +244,10 @@ export class RebalanceController implements Runnable {
       settings,
       ...(object.metadata?.generation !== undefined ? { generation: object.metadata.generation } : {}),
       now,
-      ...(usage ? { usage: usage.nodes.usage, podUsage: usage.pods, metrics: usage.nodes } : {}),
+      ...(usage && fresh ? { usage: usage.nodes.usage, podUsage: usage.pods, metrics: fresh.metrics } : {}),
       ...(ahead ? { usage: ahead.usage, forecastNotes: ahead.notes } : {}),
       // Nodes consolidation drains take no pods and leave the mean: they are on their way out.
-      failedNodes: new Set(drainsOf(this.memberInfos(members), now).keys()),
+      failedNodes: new Set([...drainsOf(this.memberInfos(members), now).keys(), ...(fresh?.settling ?? [])]),
       heat: term.heat,
       history: term.history,
       facts: rebalanceFacts({ informers, policies, model, pools: () => this.deps.pools.validPools() }),

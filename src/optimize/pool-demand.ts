@@ -3,7 +3,12 @@
  * requests summed over the pool's nodes, and, when the pool forecasts, its forecast total at the horizon
  * (pool-total.ts: nodes without a ready forecast count flat at their usage now). Pure.
  */
-import { CEILING_RESOURCES, type CeilingResource, type ResourceVector } from '../model/resources.js';
+import {
+  CEILING_RESOURCES,
+  zeroResources,
+  type CeilingResource,
+  type ResourceVector,
+} from '../model/resources.js';
 import type { ResourceDemand } from './capacity-recommendation.js';
 import { poolTotalForecast } from './pool-total.js';
 import type { UsageForecaster } from './usage-forecaster.js';
@@ -12,23 +17,27 @@ export interface PoolDemandInput {
   nodes: readonly string[];
   /** Usage now per node (UsageStore.view: requests where a node is not measured). */
   usage: (node: string) => ResourceVector | undefined;
-  requests: (node: string) => ResourceVector;
+  requests: (node: string) => Readonly<ResourceVector>;
   forecaster?: UsageForecaster;
   /** The horizon's end, ms since the epoch. */
   at: number;
 }
 
 export function poolDemand(input: PoolDemandInput): Partial<Record<CeilingResource, ResourceDemand>> {
+  // One pass over the nodes for all resources: each requests() call builds a vector.
+  const now = zeroResources();
+  const requests = zeroResources();
+  for (const node of input.nodes) {
+    const requested = input.requests(node);
+    const usage = input.usage(node);
+    for (const resource of CEILING_RESOURCES) {
+      requests[resource] += requested[resource];
+      now[resource] += usage?.[resource] ?? requested[resource];
+    }
+  }
   const out: Partial<Record<CeilingResource, ResourceDemand>> = {};
   for (const resource of CEILING_RESOURCES) {
-    let now = 0;
-    let requests = 0;
-    for (const node of input.nodes) {
-      const requested = input.requests(node)[resource];
-      requests += requested;
-      now += input.usage(node)?.[resource] ?? requested;
-    }
-    const demand: ResourceDemand = { now, requests };
+    const demand: ResourceDemand = { now: now[resource], requests: requests[resource] };
     if (input.forecaster) {
       const total = poolTotalForecast(
         input.forecaster,

@@ -61,7 +61,7 @@ export function capacityAdvice(input: CapacityAdviceInput): CapacityAdvice {
   const demand = poolDemand({
     nodes: counted,
     usage: (node) => usage.nodes.usage.get(node),
-    requests: (node) => model.requested(node),
+    requests: (node) => model.requestedView(node),
     ...(input.forecaster ? { forecaster: input.forecaster } : {}),
     at: now + horizonMs,
   });

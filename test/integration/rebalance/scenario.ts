@@ -223,55 +223,11 @@ export class RebalanceScenario {
   }
 
   private async createPolicy(tier: string, priority: number): Promise<void> {
-    await this.custom.createNamespacedCustomObject({
-      group: GROUP,
-      version: VERSION,
-      plural: 'workloadpolicies',
-      namespace: this.namespace,
-      body: {
-        apiVersion: `${GROUP}/${VERSION}`,
-        kind: 'WorkloadPolicy',
-        metadata: { name: tier },
-        spec: {
-          selector: { matchLabels: { tier } },
-          pool: this.pool,
-          priority,
-          movable: true,
-          failover: 'None',
-        },
-      },
-    });
+    await createTierPolicy(this.custom, this.namespace, this.pool, tier, priority);
   }
 
   private async createDeployment(w: Workload): Promise<void> {
-    const labels = { app: w.name, tier: w.tier };
-    await this.apps.createNamespacedDeployment({
-      namespace: this.namespace,
-      body: {
-        metadata: { name: w.name, labels },
-        spec: {
-          replicas: 1,
-          selector: { matchLabels: { app: w.name } },
-          template: {
-            metadata: {
-              labels,
-              annotations: { 'kwok.x-k8s.io/usage-cpu': w.cpu, 'kwok.x-k8s.io/usage-memory': '64Mi' },
-            },
-            spec: {
-              schedulerName: 'fulcrum',
-              terminationGracePeriodSeconds: 0,
-              containers: [
-                {
-                  name: 'main',
-                  image: 'registry.invalid/app',
-                  resources: { requests: { cpu: '100m', memory: '64Mi' } },
-                },
-              ],
-            },
-          },
-        },
-      },
-    });
+    await this.apps.createNamespacedDeployment({ namespace: this.namespace, body: workloadDeployment(w) });
   }
 
   private async createBasePod(node: string): Promise<void> {
@@ -309,17 +265,7 @@ export class RebalanceScenario {
         30_000,
         200,
       );
-      const name = pod.metadata?.name as string;
-      await this.core.createNamespacedPodBinding({
-        name,
-        namespace: this.namespace,
-        body: {
-          apiVersion: 'v1',
-          kind: 'Binding',
-          metadata: { name, namespace: this.namespace },
-          target: { apiVersion: 'v1', kind: 'Node', name: w.node },
-        },
-      });
+      await bindPod(this.core, this.namespace, pod.metadata?.name as string, w.node);
     }
   }
 
@@ -344,6 +290,77 @@ export class RebalanceScenario {
       },
     });
   }
+}
+
+/** A movable WorkloadPolicy named `tier` in `namespace` for pods labelled `tier=<tier>`, in `pool`. */
+export async function createTierPolicy(
+  custom: k8s.CustomObjectsApi,
+  namespace: string,
+  pool: string,
+  tier: string,
+  priority: number,
+): Promise<void> {
+  await custom.createNamespacedCustomObject({
+    group: GROUP,
+    version: VERSION,
+    plural: 'workloadpolicies',
+    namespace,
+    body: {
+      apiVersion: `${GROUP}/${VERSION}`,
+      kind: 'WorkloadPolicy',
+      metadata: { name: tier },
+      spec: { selector: { matchLabels: { tier } }, pool, priority, movable: true, failover: 'None' },
+    },
+  });
+}
+
+/**
+ * A Deployment whose pods name `schedulerName: fulcrum` (replacements are placed by Fulcrum), request 100m
+ * CPU unless `requests` says otherwise, and use `w.cpu` as kwok's emulated usage.
+ */
+export function workloadDeployment(
+  w: { name: string; tier: string; cpu: string },
+  replicas = 1,
+  requests: { cpu: string; memory: string } = { cpu: '100m', memory: '64Mi' },
+): k8s.V1Deployment {
+  const labels = { app: w.name, tier: w.tier };
+  return {
+    metadata: { name: w.name, labels },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: w.name } },
+      template: {
+        metadata: {
+          labels,
+          annotations: { 'kwok.x-k8s.io/usage-cpu': w.cpu, 'kwok.x-k8s.io/usage-memory': '64Mi' },
+        },
+        spec: {
+          schedulerName: 'fulcrum',
+          terminationGracePeriodSeconds: 0,
+          containers: [{ name: 'main', image: 'registry.invalid/app', resources: { requests } }],
+        },
+      },
+    },
+  };
+}
+
+/** Binds a pending pod to `node`, as a scheduler would. */
+export async function bindPod(
+  core: k8s.CoreV1Api,
+  namespace: string,
+  name: string,
+  node: string,
+): Promise<void> {
+  await core.createNamespacedPodBinding({
+    name,
+    namespace,
+    body: {
+      apiVersion: 'v1',
+      kind: 'Binding',
+      metadata: { name, namespace },
+      target: { apiVersion: 'v1', kind: 'Node', name: node },
+    },
+  });
 }
 
 export interface PoolCondition {
