@@ -7,6 +7,8 @@
  *     Kill one node (listener stopped, kwok heartbeat stopped) and time: detection (Failed), fencing (fence
  *     written), all bound (every Reschedule pod's replacement bound elsewhere, from the pool status) and all
  *     Running elsewhere (seen by polling the API server).
+ *     Then a second node, the fence-agent path: killed, and once fenced a fence agent's
+ *     `fulcrum.io/fence-confirmed` (written by the suite) releases its StatefulSet pod without the safe time.
  *  2. Fulcrum off: the same scenario with the pool's failover.mode Off (the operator still places pods), so
  *     the cluster's own node lifecycle handles the failure: Ready=Unknown after the 50 s grace period, then
  *     taint-based eviction after the 300 s default toleration. Times: NotReady, and all Deployment pods
@@ -14,6 +16,8 @@
  *     as not recovered if it stays stuck Terminating on the dead node, which is what Kubernetes does.
  *
  * Times are wall-clock seconds from the kill, one run each: this suite measures a scenario, not a function.
+ * The evidence table of the pure detector (src/failover/evidence.ts) is printed and kept in the result's
+ * params, so the report shows which verdict each (probe, lease, condition) reading gives.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -21,6 +25,12 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import * as k8s from '@kubernetes/client-node';
 import { parseDuration } from '../src/api/index.js';
+import {
+  evidenceVerdict,
+  FENCE_CONFIRMED_ANNOTATION,
+  FENCED_BY_ANNOTATION,
+  type Evidence,
+} from '../src/failover/index.js';
 import { createLogger } from '../src/logging/logger.js';
 import { createOperator } from '../src/runtime/operator.js';
 import { eventually } from '../test/integration/support/cluster.js';
@@ -62,6 +72,8 @@ export async function runFailoverE2e(args: BenchArgs): Promise<BenchResult> {
       '-f',
       resolve(repositoryRoot(), 'crds'),
     ]);
+    const evidence = evidenceTable();
+    console.log(table(['probe', 'lease', 'condition', 'verdict'], evidence));
     const on = await fulcrumOn(kc, nodes, pods);
     const off = await fulcrumOff(kc, nodes, pods, args.quick ? 150_000 : OFF_TIMEOUT_MS);
     const metrics = { ...prefixed('fulcrum_', on), ...prefixed('kubernetes_', off) };
@@ -83,12 +95,23 @@ export async function runFailoverE2e(args: BenchArgs): Promise<BenchResult> {
             on.all_running_s ?? '',
             off.statefulset_running_s ?? 'never (stuck)',
           ],
+          ['fence agent: node fenced (second node)', on.agent_fenced_s ?? '', ''],
+          ['fence agent: confirmation written', on.agent_confirmed_s ?? '', ''],
+          ['fence agent: released (taint, force delete)', on.agent_released_s ?? '', ''],
+          ['fence agent: StatefulSet pod Running elsewhere', on.agent_running_s ?? '', ''],
         ],
       ),
     );
     return {
       suite: 'failover-e2e',
-      params: { nodes, pods, probe_period_ms: 500, machine: machine() },
+      params: {
+        nodes,
+        pods,
+        probe_period_ms: 500,
+        safe_time: BENCH_SAFE_TIME,
+        evidence_table: evidence.map((row) => row.join(' ')),
+        machine: machine(),
+      },
       metrics,
     };
   } finally {
@@ -139,7 +162,9 @@ async function fulcrumOn(kc: k8s.KubeConfig, nodes: number, pods: number): Promi
       30_000,
     );
     const last = status.failover!.lastFailover!;
+    const agent = await fenceAgentPath(kc, scenario, victim);
     return {
+      ...agent,
       detection_s: seconds(Date.parse(last.detectedAt!) - killedAt),
       fencing_s: seconds(Date.parse(last.fencedAt!) - killedAt),
       all_bound_s: seconds(Date.parse(last.completedAt!) - killedAt),
@@ -153,6 +178,67 @@ async function fulcrumOn(kc: k8s.KubeConfig, nodes: number, pods: number): Promi
     await operator.stop();
     await scenario.cleanup();
   }
+}
+
+/**
+ * A second node of the same run (not `exclude`, the first victim), released by a fence agent: killed, and as
+ * soon as it is fenced the suite writes `fulcrum.io/fence-confirmed` as a power-off hook would. Seconds from
+ * the kill.
+ */
+async function fenceAgentPath(
+  kc: k8s.KubeConfig,
+  scenario: FailoverScenario,
+  exclude: string,
+): Promise<Record<string, number>> {
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const victim = await scenario.victim([exclude]);
+  const killedAt = Date.now();
+  await scenario.kill(victim);
+  await eventually(
+    `node ${victim} fenced`,
+    async () =>
+      (await scenario.node(victim)).metadata?.annotations?.[FENCED_BY_ANNOTATION] ? true : undefined,
+    60_000,
+    50,
+  );
+  const fencedAt = Date.now();
+  await core.patchNode(
+    {
+      name: victim,
+      body: { metadata: { annotations: { [FENCE_CONFIRMED_ANNOTATION]: new Date().toISOString() } } },
+    },
+    k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+  );
+  const confirmedAt = Date.now();
+  await scenario.waitAllRunning('all Running elsewhere (fence agent)', 120_000, victim, 100);
+  const runningAt = Date.now();
+  const status = await eventually(
+    'fence agent release in status',
+    async () => {
+      const s = await scenario.poolStatus();
+      return s.failover?.lastFailover?.node === victim && s.failover.lastFailover.releasedAt ? s : undefined;
+    },
+    30_000,
+  );
+  const last = status.failover!.lastFailover!;
+  return {
+    agent_fenced_s: seconds(fencedAt - killedAt),
+    agent_confirmed_s: seconds(confirmedAt - killedAt),
+    agent_released_s: seconds(Date.parse(last.releasedAt!) - killedAt),
+    agent_running_s: seconds(runningAt - killedAt),
+  };
+}
+
+/** Every row of the pure detector's evidence table: probe, lease, condition, verdict. */
+function evidenceTable(): string[][] {
+  const rows: string[][] = [];
+  for (const probe of ['ok', 'failing', 'unknown'] as const)
+    for (const lease of ['fresh', 'missed', 'unknown'] as const)
+      for (const condition of ['ready', 'notReady', 'unknown'] as const) {
+        const evidence: Evidence = { probe, lease, condition };
+        rows.push([probe, lease, condition, evidenceVerdict(evidence)]);
+      }
+  return rows;
 }
 
 /** The same failure with failover Off: Kubernetes' node lifecycle handles it. */

@@ -133,7 +133,7 @@ test('a dead node: Deployment pods move at once (graceful), the StatefulSet pod 
     const killedAt = Date.now();
     await scenario.kill(victim);
     // kill-node.sh leaves renewTime as the kubelet (kwok) last wrote it: the Lease's last sign of life.
-    const lastRenewal = await leaseRenewTime(victim);
+    const lastRenewal = await scenario.leaseRenewTime(victim);
 
     // Fenced = marker + cordon; the out-of-service taint is not written before the node is confirmed down.
     const fenced = await eventually(
@@ -313,15 +313,6 @@ test("a fence agent's confirmation releases the StatefulSet pod at once, without
     db.stop();
   }
 }, 180_000);
-
-/** The renewTime of the node's Lease in kube-node-lease, in ms since the epoch. */
-async function leaseRenewTime(node: string): Promise<number> {
-  const coordination = kc.makeApiClient(k8s.CoordinationV1Api);
-  const lease = await coordination.readNamespacedLease({ name: node, namespace: 'kube-node-lease' });
-  const renew = lease.spec?.renewTime;
-  if (!renew) throw new Error(`the Lease of ${node} has no renewTime`);
-  return new Date(renew as unknown as string).getTime();
-}
 
 async function eventsOn(name: string, reason: string): Promise<k8s.CoreV1Event[]> {
   const list = await core.listNamespacedEvent({

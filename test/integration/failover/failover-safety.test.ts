@@ -2,17 +2,19 @@
  * Failover's safety rules end to end on the real control plane, with a small pool of its own (8 kwok nodes,
  * the shared FailoverScenario workload) and the real operator in this process:
  *  (b) a node reporting Ready=False while its kubelet Lease keeps renewing is Degraded: an Event, no fence,
- *      no deletion, even with its probe failing too;
+ *      no deletion, even with its probe failing too (the test plays that kubelet: kwok would report Ready);
  *  (e) failover settings that would make a component throw (probe.timeout 0s or below 50ms, a timeout not
  *      shorter than the period, thresholds or a port of 0, a safe time below 10s, maxUnhealthy above 100%),
  *      edited at run time, are refused by the API server, and the operator keeps serving the pool: a dead
  *      node is still failed over afterwards;
  *  a human uncordon of a fenced node is respected (not cordoned again while the node stays down) and
- *      recorded (an UncordonRespected Event, `uncordonedAt` in the fence marker).
+ *      recorded (an UncordonRespected Event, `uncordonedAt` in the fence marker);
+ *  the global guard: 3 of a zone's 4 nodes dying at once holds failover (PartitionSuspected, reason
+ *      ZoneWideFailure) and nothing is fenced.
  */
 import * as k8s from '@kubernetes/client-node';
 import { GROUP, RESOURCE_POOL_PLURAL, VERSION } from '../../../src/api/group.js';
-import { FENCED_BY_ANNOTATION, readFenceMarker } from '../../../src/failover/index.js';
+import { FENCED_BY_ANNOTATION, readFenceMarker, ZONE_LABEL } from '../../../src/failover/index.js';
 import { installCrds } from '../api/fulcrum-api.js';
 import { eventually, kubectl, testKubeConfig } from '../support/cluster.js';
 import { startFailoverOperator, type RunningFailoverOperator } from './operator.js';
@@ -59,20 +61,33 @@ test('(b) a node reporting Ready=False with a fresh Lease is Degraded: an Event,
   const node = scenario.nodeNames[scenario.nodeNames.length - 1]!;
   const before = (await scenario.pods()).filter((p) => p.node === node);
   expect(before.length).toBeGreaterThan(0);
-  // Runtime trouble a live kubelet reports, and the operator's probe failing on top: two failing channels,
-  // but the kubelet keeps renewing its Lease (kwok does), so the node is alive.
-  await scenario.stopListener(node);
+  // The premise: a fresh Lease, that is a renewal the operator has seen (a Lease it has not seen renewed yet
+  // is no evidence either way). kwok renews every 10 s.
+  const renewedAt = await scenario.leaseRenewTime(node);
+  await eventually(
+    `the Lease of ${node} renewed`,
+    async () => ((await scenario.leaseRenewTime(node)) > renewedAt ? true : undefined),
+    25_000,
+  );
+  await new Promise((r) => setTimeout(r, 1_000));
+  // A kubelet that reports runtime trouble (Ready=False) but is alive to the API server: it keeps renewing its
+  // Lease. kwok would report Ready=True again at once, so the node is taken from kwok (kill-node.sh, which also
+  // stops the probe listener: a failing probe on top, two failing channels) and this test renews the Lease
+  // itself, every 2 s, as that kubelet would.
+  await scenario.kill(node);
   const until = Date.now() + 16_000; // longer than a missed renewal (13 s) and than fencing a dead node takes
   try {
     while (Date.now() < until) {
+      await renewLease(node);
       await reportNotReady(node);
-      await new Promise((r) => setTimeout(r, 1_000));
+      await new Promise((r) => setTimeout(r, 2_000));
     }
     const degraded = await eventually(
       `a NodeDegraded Event on ${node}`,
       async () => (await nodeEvents(node, 'NodeDegraded'))[0],
       10_000,
     );
+    expect(degraded.message).toContain('Ready notReady');
     expect(degraded.message).toContain('lease fresh');
     expect(degraded.message).toContain('not failed over');
     const n = await scenario.node(node);
@@ -82,10 +97,9 @@ test('(b) a node reporting Ready=False with a fresh Lease is Degraded: an Event,
     for (const p of before)
       expect(after.find((q) => q.uid === p.uid)).toMatchObject({ node, deleting: false });
   } finally {
-    await scenario.startListener(node);
-    await reportReady(node);
+    await scenario.revive(node);
   }
-}, 90_000);
+}, 120_000);
 
 test.each([
   { field: 'probe.timeout', value: '0s', failover: { probe: { timeout: '0s' } }, want: 'timeout' },
@@ -186,6 +200,42 @@ test('(e) after the refused edits the operator still serves the pool: a dead nod
   );
 }, 240_000);
 
+test('a zone-wide failure holds failover: 3 of a zone’s 4 nodes dead is PartitionSuspected (ZoneWideFailure), nothing fenced', async () => {
+  const zoneA = scenario.nodeNames.slice(0, 4);
+  const zoneB = scenario.nodeNames.slice(4);
+  for (const [zone, nodes] of [
+    ['a', zoneA],
+    ['b', zoneB],
+  ] as const)
+    await kubectl(['label', 'node', ...nodes, `${ZONE_LABEL}=${suffix}-${zone}`, '--overwrite']);
+  const dead = zoneA.slice(0, 3);
+  const before = await scenario.pods();
+  for (const node of dead) await scenario.kill(node);
+  try {
+    const status = await eventually(
+      'PartitionSuspected=True (ZoneWideFailure)',
+      async () => {
+        const s = await scenario.poolStatus();
+        return condition(s, 'PartitionSuspected')?.reason === 'ZoneWideFailure' ? s : undefined;
+      },
+      30_000,
+    );
+    expect(condition(status, 'PartitionSuspected')).toMatchObject({ status: 'True' });
+    expect(condition(status, 'PartitionSuspected')?.message).toContain(`zone ${suffix}-a`);
+    // Longer than a missed renewal (13 s): a dead node would be Failed and fenced by now.
+    await new Promise((r) => setTimeout(r, 16_000));
+    for (const node of dead) {
+      const n = await scenario.node(node);
+      expect(n.spec?.unschedulable).toBeFalsy();
+      expect(n.metadata?.annotations?.[FENCED_BY_ANNOTATION]).toBeUndefined();
+    }
+    const after = await scenario.pods();
+    expect(after.filter((p) => p.deleting && !before.find((q) => q.uid === p.uid)?.deleting)).toEqual([]);
+  } finally {
+    for (const node of dead) await scenario.revive(node);
+  }
+}, 120_000);
+
 interface PoolObject {
   metadata: { generation?: number };
   spec: unknown;
@@ -200,13 +250,24 @@ async function readPool(): Promise<PoolObject> {
   })) as PoolObject;
 }
 
-/** Sets the node's Ready condition as a kubelet would report runtime trouble (kwok may report True again). */
+/** Sets the node's Ready condition as a kubelet reports runtime trouble. */
 async function reportNotReady(node: string): Promise<void> {
   await setReady(node, 'False', 'KubeletNotReady', 'container runtime is down (test)');
 }
 
-async function reportReady(node: string): Promise<void> {
-  await setReady(node, 'True', 'KubeletReady', 'kubelet is posting ready status');
+/** Renews the node's Lease now (MicroTime: microseconds), with the kubelet's default 40 s duration. */
+async function renewLease(node: string): Promise<void> {
+  const renewTime = new Date().toISOString().replace('Z', '000Z');
+  await kubectl([
+    'patch',
+    'lease',
+    node,
+    '--namespace',
+    'kube-node-lease',
+    '--type=merge',
+    '-p',
+    JSON.stringify({ spec: { renewTime, leaseDurationSeconds: 40 } }),
+  ]);
 }
 
 async function setReady(node: string, status: string, reason: string, message: string): Promise<void> {

@@ -227,6 +227,15 @@ export class FailoverScenario {
     return this.core.readNode({ name });
   }
 
+  /** The renewTime of the node's Lease in kube-node-lease, in ms since the epoch: its kubelet's last sign of life. */
+  async leaseRenewTime(node: string): Promise<number> {
+    const coordination = this.options.kc.makeApiClient(k8s.CoordinationV1Api);
+    const lease = await coordination.readNamespacedLease({ name: node, namespace: 'kube-node-lease' });
+    const renew = lease.spec?.renewTime;
+    if (!renew) throw new Error(`the Lease of ${node} has no renewTime`);
+    return new Date(renew as unknown as string).getTime();
+  }
+
   private async createNodes(): Promise<void> {
     // add-node.sh is the one definition of a kwok node; render it once and create all nodes in one call.
     const template = await clusterScript('add-node.sh', [
