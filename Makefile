@@ -7,7 +7,7 @@ JEST := node --experimental-vm-modules node_modules/jest/bin/jest.js
 export FULCRUM_CLUSTER_DIR ?= /tmp/fulcrum-cluster
 NODES ?= 10
 
-.PHONY: help install build lint crds chart-docs install-yaml unit integration test helm-build cluster-build cluster-up cluster-smoke cluster-down demo demo-down bench clean
+.PHONY: help install build lint crds chart-docs install-yaml unit integration test image helm-build cluster-build node-build cluster-up cluster-smoke cluster-down demo demo-down bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -41,6 +41,12 @@ unit: install ## unit tests of the pure parts (no cluster)
 
 cluster-build: ## build the real control plane from Go modules (cached in ~/.cache/fulcrum)
 	test/cluster/build.sh
+
+node-build: ## build the real test node (kubelet, containerd, ctr, shim; cached in ~/.cache/fulcrum/node)
+	test/cluster/build-node.sh >/dev/null
+
+image: install ## operator image from the Dockerfile with buildah, no registry (OCI archive; into the real node if up)
+	deploy/image/build.sh
 
 helm-build: ## build helm from its Go module for the chart tests (cached in ~/.cache/fulcrum/helm)
 	test/cluster/build-helm.sh >/dev/null
