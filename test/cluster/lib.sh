@@ -28,6 +28,12 @@ unset _po
 # but they are kept on loopback as well so that nothing ever points at a routable address.
 SERVICE_CIDR="${FULCRUM_CLUSTER_SERVICE_CIDR:-127.96.0.0/16}"
 POD_CIDR="${FULCRUM_CLUSTER_POD_CIDR:-127.64.0.0/16}"
+# With a real node (up.sh --real-nodes 1) its pods get a network of their own, and a pod's netns has its own
+# loopback, so Service IPs and pod IPs there are link-local instead (169.254.0.0/16: never routed off a
+# link, and the bridge they live on has no physical port). See real-node.sh.
+REAL_NODE_SERVICE_CIDR=169.254.96.0/24
+REAL_NODE_POD_CIDR=169.254.123.0/24
+REAL_NODE_BRIDGE=fulcrum0
 
 PKI="${CLUSTER_DIR}/pki"
 LOGS="${CLUSTER_DIR}/logs"

@@ -72,15 +72,51 @@ write_pause_image() {
   echo "${work}/pause.tar"
 }
 
+# setup_pod_network SERVICE_IP: the bridge the pods' veths join, made here (not by the CNI plugin) so that it
+# holds two host addresses before any pod exists: the pods' gateway (first IP of REAL_NODE_POD_CIDR) and the
+# kubernetes Service's ClusterIP, where tcp-forward listens. No physical port, no ip_forward, no NAT: a pod
+# reaches the host's addresses on the bridge and nothing else.
+setup_pod_network() {
+  local service_ip="$1"
+  ip link show "${REAL_NODE_BRIDGE}" >/dev/null 2>&1 && die "network interface ${REAL_NODE_BRIDGE} exists (another real node?)"
+  ip link add "${REAL_NODE_BRIDGE}" type bridge
+  echo "${REAL_NODE_BRIDGE}" >"${NODE_DIR}/host-links-created"
+  ip addr add "${REAL_NODE_POD_CIDR%.*/*}.1/${REAL_NODE_POD_CIDR#*/}" dev "${REAL_NODE_BRIDGE}"
+  ip addr add "${service_ip}/32" dev "${REAL_NODE_BRIDGE}"
+  ip link set "${REAL_NODE_BRIDGE}" up
+}
+
+# write_cni_config SERVICE_CIDR: the CNI `bridge` plugin on that bridge, host-local IPAM (its state under the
+# node dir), one route: the Service range via the bridge. isGateway false: the plugin would otherwise add
+# a default route and turn on the host's ip_forward. (containerd adds the pod's loopback itself.)
+write_cni_config() {
+  mkdir -p "${NODE_DIR}/cni/net.d"
+  cat >"${NODE_DIR}/cni/net.d/10-fulcrum.conflist" <<EOF
+{
+  "cniVersion": "1.0.0",
+  "name": "fulcrum-pods",
+  "plugins": [{
+    "type": "bridge",
+    "bridge": "${REAL_NODE_BRIDGE}",
+    "isGateway": false,
+    "ipMasq": false,
+    "ipam": {
+      "type": "host-local",
+      "dataDir": "${NODE_DIR}/cni/ipam",
+      "ranges": [[{"subnet": "${REAL_NODE_POD_CIDR}", "gateway": "${REAL_NODE_POD_CIDR%.*/*}.1"}]],
+      "routes": [{"dst": "$1", "gw": "${REAL_NODE_POD_CIDR%.*/*}.1"}]
+    }
+  }]
+}
+EOF
+}
+
 # write_containerd_config: config version 3 (containerd 2.x). restrict_oom_score_adj: this VM lacks
 # CAP_SYS_RESOURCE, and runc fails ("can't get final child's PID from pipe") when asked for an
-# oom_score_adj below containerd's own. The CNI config is loopback only: enough for the node to be
-# Ready and for hostNetwork pods, and no address ever leaves the machine.
+# oom_score_adj below containerd's own. netns_mounts_under_state_dir: pods' netns files under the node
+# dir, not /run/netns.
 write_containerd_config() {
-  mkdir -p "${NODE_DIR}/containerd" "${NODE_DIR}/cni/net.d"
-  cat >"${NODE_DIR}/cni/net.d/99-loopback.conflist" <<EOF
-{"cniVersion": "1.0.0", "name": "fulcrum-loopback", "plugins": [{"type": "loopback"}]}
-EOF
+  mkdir -p "${NODE_DIR}/containerd"
   cat >"${NODE_DIR}/containerd/config.toml" <<EOF
 version = 3
 root = "${NODE_DIR}/containerd/root"
@@ -93,6 +129,7 @@ disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapsho
   address = "${CTR_SOCK}.ttrpc"
 [plugins.'io.containerd.cri.v1.runtime']
   restrict_oom_score_adj = true
+  netns_mounts_under_state_dir = true
   disable_apparmor = true
   [plugins.'io.containerd.cri.v1.runtime'.containerd]
     default_runtime_name = 'runc'
@@ -209,15 +246,17 @@ start() {
   gen_cert ca "${name}" "/O=system:nodes/CN=system:node:${name}" clientAuth
   gen_cert ca "${name}-serving" "/CN=${name}" serverAuth "IP:${HOST},DNS:${name}"
   write_kubeconfig "${NODE_DIR}/kubelet.kubeconfig" "${name}" "system:node:${name}"
+  local service_cidr service_ip
+  service_cidr="$(grep -o -- '--service-cluster-ip-range=[^ ]*' "${RUN}/kube-apiserver.sh" | cut -d= -f2)"
+  service_ip="${service_cidr%.*/*}.1"
+  [[ "${service_cidr}" == 169.254.* ]] || die "Service CIDR ${service_cidr} is loopback: start the cluster with up.sh --real-nodes 1"
+  setup_pod_network "${service_ip}"
+  write_cni_config "${service_cidr}"
   write_containerd_config
   write_kubelet_config "${name}" "${KUBELET_PORT}" "${KUBELET_HEALTHZ_PORT}"
   create_node "${name}"
 
-  # The kubernetes Service's ClusterIP is a loopback address (SERVICE_CIDR): forward it to the API server.
-  local service_ip="${SERVICE_CIDR%.*/*}.1"
-  if (: <"/dev/tcp/${service_ip}/443") 2>/dev/null; then
-    die "${service_ip}:443 is in use (another cluster with a real node?)"
-  fi
+  # The kubernetes Service's ClusterIP, now an address of the host on the bridge: forward it to the API server.
   write_run apiserver-forward "${nbin}/tcp-forward" "${service_ip}:443" "${HOST}:${APISERVER_PORT}"
   # The shim is found on PATH; runc is Debian's (/usr/sbin).
   write_run containerd env "PATH=${nbin}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
@@ -271,7 +310,10 @@ remove_kubepods_cgroups() {
 }
 
 restore_host_state() {
-  local kv p
+  local kv p l
+  if [[ -f "${NODE_DIR}/host-links-created" ]]; then
+    while read -r l; do ip link del "${l}" 2>/dev/null || true; done <"${NODE_DIR}/host-links-created"
+  fi
   if [[ -f "${NODE_DIR}/host-sysctls" ]]; then
     while read -r kv; do sysctl -q -w "${kv}" >/dev/null || true; done <"${NODE_DIR}/host-sysctls"
   fi

@@ -34,6 +34,11 @@ while (($#)); do
 done
 [[ "${nodes}" =~ ^[0-9]+$ ]] || die "--nodes needs a number"
 [[ "${real_nodes}" =~ ^[01]$ ]] || die "--real-nodes is 0 or 1 (one real node per machine: it owns the host's kubepods cgroups)"
+# A real node's pods reach the API server at the kubernetes Service's ClusterIP, which must then be an
+# address outside their own loopback (real-node.sh forwards it to the API server).
+if [[ "${real_nodes}" == 1 && -z "${FULCRUM_CLUSTER_SERVICE_CIDR:-}" ]]; then
+  SERVICE_CIDR="${REAL_NODE_SERVICE_CIDR}"
+fi
 
 t0=${SECONDS}
 "${here}/build.sh" >/dev/null
