@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A real node beside the kwok nodes: containerd 2.x + Debian's runc + a kubelet of the control plane's
-# version, joined to the running test cluster. Everything stays on loopback. Run by up.sh --real-nodes 1
-# and down.sh; needs root (namespaces, cgroups, mounts).
+# version, joined to the running test cluster. Only loopback and link-local addresses: nothing leaves the
+# machine. Run by up.sh --real-nodes 1 and down.sh; needs root (namespaces, cgroups, mounts).
 #
 #   test/cluster/real-node.sh start [NAME]   (default real-node-0) start and wait until the Node is Ready
 #   test/cluster/real-node.sh stop           stop containers, kubelet, containerd; unmount; restore the host
@@ -279,15 +279,26 @@ start() {
   log "real node ${name} Ready"
 }
 
-# kill_containers: every container task of the node's containerd, then the shims, by the pid files
-# containerd keeps in its state dir (never by process name: other clusters may run the same binaries).
+# node_pids: the containers' init processes and the shims, by the pid files in containerd's state dir, and
+# every process whose working directory is in that state dir (a shim runs in its bundle dir, and outlives
+# the pid files once containerd has deleted an exited task's bundle). Never by process name: other clusters
+# may run the same binaries.
+node_pids() {
+  local f p cwd
+  for f in "${NODE_DIR}"/containerd/state/io.containerd.runtime.v2.task/*/*/{init,shim}.pid; do
+    [[ -f "${f}" ]] && cat "${f}" && echo
+  done
+  for p in /proc/[0-9]*; do
+    cwd="$(readlink "${p}/cwd" 2>/dev/null)" || continue
+    [[ "${cwd}" == "${NODE_DIR}/containerd/state/"* ]] && echo "${p#/proc/}"
+  done
+}
+
+# kill_containers: SIGKILL to every pid node_pids finds (collected before any is killed).
 kill_containers() {
-  local f pid
-  for f in "${NODE_DIR}"/containerd/state/io.containerd.runtime.v2.task/*/*/init.pid \
-    "${NODE_DIR}"/containerd/state/io.containerd.runtime.v2.task/*/*/shim.pid; do
-    [[ -f "${f}" ]] || continue
-    pid="$(cat "${f}")"
-    [[ -n "${pid}" ]] && kill -KILL "${pid}" 2>/dev/null || true
+  local pid
+  for pid in $(node_pids | sort -u); do
+    [[ "${pid}" =~ ^[0-9]+$ ]] && kill -KILL "${pid}" 2>/dev/null || true
   done
 }
 
