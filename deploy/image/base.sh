@@ -22,6 +22,9 @@ node_version="$("${node_bin}" --version)"
 [[ "${node_version}" == v24.* ]] || die "the image runs Node.js 24; node_modules has ${node_version}"
 npm_version="$(sed -n 's/^  "version": "\(.*\)",$/\1/p' "${npm_dir}/package.json")"
 suite="$(. /etc/os-release && echo "${VERSION_CODENAME}")"
+# The host's apt sources: the mirror this machine reaches (deb822 or one-line format).
+sources=/etc/apt/sources.list.d/debian.sources
+[[ -f "${sources}" ]] || sources=/etc/apt/sources.list
 key="$({ cat "${BASH_SOURCE[0]}"; echo "${suite} ${node_version} ${npm_version}"; } | sha256sum | cut -c1-12)"
 name="localhost/fulcrum-base:${suite}-node${node_version#v}-${key}"
 
@@ -34,19 +37,22 @@ start=${SECONDS}
 work="$(mktemp -d)"
 trap 'rm -rf "${work}"' EXIT
 log "mmdebstrap ${suite} (essential + libstdc++6) with Node.js ${node_version}, npm ${npm_version}"
-# The host's apt sources (the mirror this machine may reach); no docs, man pages or locales.
+# No docs, man pages or locales.
 mmdebstrap --quiet --variant=essential --include=libstdc++6 \
   --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-exclude=/usr/share/man/*' \
   --dpkgopt='path-exclude=/usr/share/locale/*' --dpkgopt='path-exclude=/usr/share/info/*' \
   --customize-hook="copy-in ${node_bin} /usr/local/bin" \
   --customize-hook="mkdir -p \"\$1/usr/local/lib/node_modules\" && cp -a ${npm_dir} \"\$1/usr/local/lib/node_modules/npm\" && ln -s ../lib/node_modules/npm/bin/npm-cli.js \"\$1/usr/local/bin/npm\"" \
   --customize-hook='rm -rf "$1"/var/cache/apt/* "$1"/var/lib/apt/lists/* "$1"/var/log/*' \
-  "${suite}" "${work}/rootfs.tar" /etc/apt/sources.list.d/debian.sources >&2
+  "${suite}" "${work}/rootfs.tar" "${sources}" >&2
 
 ctr="$(bh from scratch)"
 bh add "${ctr}" "${work}/rootfs.tar" / >/dev/null
 bh config --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin --cmd node \
   --label "org.opencontainers.image.description=Debian ${suite} with Node.js ${node_version} (fulcrum base)" "${ctr}"
 bh commit --quiet --rm "${ctr}" "${name}" >/dev/null
+# Older bases (another Node.js, npm or script version) only take space now.
+bh images --format '{{.Name}}:{{.Tag}}' | grep '^localhost/fulcrum-base:' | grep -vxF "${name}" |
+  while read -r old; do bh rmi "${old}" >/dev/null 2>&1 || true; done
 log "base image ${name} built in $((SECONDS - start))s"
 echo "${name}"

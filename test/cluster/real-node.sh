@@ -27,12 +27,16 @@ node_bin_dir() { "${here}/build-node.sh" --print-bin-dir; }
 
 ctr_k8s() { "$(node_bin_dir)/ctr" --address "${CTR_SOCK}" --namespace k8s.io "$@"; }
 
-# ensure_runc: Debian's runc (1.1.x works with containerd 2.x's runc shim). Installed when missing, as
-# CI starts from a fresh machine; we are root here anyway.
-ensure_runc() {
-  command -v runc >/dev/null && return 0
-  log "installing Debian's runc"
-  apt-get install -y -qq runc >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq runc >/dev/null; }
+# ensure_packages: Debian's runc (1.1.x works with containerd 2.x's runc shim) and CNI plugins (bridge,
+# host-local, loopback), installed when missing: CI starts from a fresh machine, and we are root here anyway.
+ensure_packages() {
+  local missing=()
+  command -v runc >/dev/null || missing+=(runc)
+  [[ -x /usr/lib/cni/bridge && -x /usr/lib/cni/host-local && -x /usr/lib/cni/loopback ]] || missing+=(containernetworking-plugins)
+  command -v ip >/dev/null || missing+=(iproute2)
+  ((${#missing[@]} == 0)) && return 0
+  log "installing ${missing[*]} from Debian"
+  apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null; }
 }
 
 # record_host_state: what stop must put back (written once, before anything is started).
@@ -236,7 +240,7 @@ start() {
   local name="${1:-real-node-0}" nbin
   [[ "$(id -u)" == 0 ]] || die "a real node needs root (namespaces, cgroups, mounts)"
   [[ -d "${NODE_DIR}" ]] && die "${NODE_DIR} exists: a real node is already running (real-node.sh stop first)"
-  ensure_runc
+  ensure_packages
   "${here}/build-node.sh" >/dev/null
   nbin="$(node_bin_dir)"
   BIN="$(cluster_bin_dir)"
