@@ -7,7 +7,7 @@ JEST := node --experimental-vm-modules node_modules/jest/bin/jest.js
 export FULCRUM_CLUSTER_DIR ?= /tmp/fulcrum-cluster
 NODES ?= 10
 
-.PHONY: help install build lint crds chart-docs install-yaml unit integration test helm-build cluster-build cluster-up cluster-smoke cluster-down demo demo-down bench clean
+.PHONY: help install build lint crds chart-docs install-yaml unit integration test image helm-build cluster-build node-build cluster-up cluster-smoke cluster-down demo demo-down bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -43,6 +43,12 @@ unit: install ## unit tests of the pure parts (no cluster)
 cluster-build: ## build the real control plane from Go modules (cached in ~/.cache/fulcrum)
 	test/cluster/build.sh
 
+node-build: ## build the real test node (kubelet, containerd, ctr, shim; cached in ~/.cache/fulcrum/node)
+	test/cluster/build-node.sh >/dev/null
+
+image: install ## operator image from the Dockerfile with buildah, no registry (OCI archive; into the real node if up)
+	deploy/image/build.sh
+
 helm-build: ## build helm from its Go module for the chart tests (cached in ~/.cache/fulcrum/helm)
 	test/cluster/build-helm.sh >/dev/null
 
@@ -58,8 +64,12 @@ cluster-down: ## stop the local control plane and remove its state
 integration: build ## integration tests against the running local control plane (make cluster-up first)
 	source $(FULCRUM_CLUSTER_DIR)/env && $(JEST) --selectProjects integration --runInBand
 
-test: lint unit build cluster-build helm-build ## everything: lint, unit tests, real control plane, integration tests
-	FULCRUM_REQUIRE_HELM=1 test/run-integration.sh
+# The real node and the image need root (namespaces, cgroups, mounts; buildah); CI runs as root. REAL_NODE=0 skips them.
+REAL_NODE ?= $(if $(filter 0,$(shell id -u)),1,0)
+REAL_NODE_STEPS := $(if $(filter 1,$(REAL_NODE)),node-build image)
+
+test: lint unit build cluster-build helm-build $(REAL_NODE_STEPS) ## everything: lint, unit tests, real control plane (+ a real node and the image as root), integration tests
+	FULCRUM_REQUIRE_HELM=1 FULCRUM_REAL_NODE=$(REAL_NODE) test/run-integration.sh
 
 demo: build cluster-build ## local cluster, CRDs, operator, examples: watch pools being balanced
 	deploy/demo/demo.sh

@@ -9,6 +9,9 @@ source "${here}/lib.sh"
 keep=false
 [[ "${1:-}" == "--keep" ]] && keep=true
 
+# The real node first, while the API server still answers: it kills its containers, unmounts, and
+# puts back the host settings the kubelet changed (a no-op without a real node).
+"${here}/real-node.sh" stop
 if [[ -d "${PIDS}" ]]; then
   # All at once (SIGTERM, SIGKILL after 5 s): the state is thrown away, so a clean shutdown buys
   # nothing, and stopping them one group after another took 8 s instead of 3.

@@ -20,17 +20,42 @@ SCHEDULER_PORT="${FULCRUM_CLUSTER_SCHEDULER_PORT:-$((16259 + _po))}"
 # kwok's one HTTPS server plays the kubelet API (/metrics/resource, logs, exec) of every node.
 KWOK_PORT="${FULCRUM_CLUSTER_KWOK_PORT:-$((16247 + _po))}"
 METRICS_SERVER_PORT="${FULCRUM_CLUSTER_METRICS_SERVER_PORT:-$((16251 + _po))}"
+# The real node's kubelet (up.sh --real-nodes 1): its API (logs, exec, metrics) and its healthz.
+KUBELET_PORT="${FULCRUM_CLUSTER_KUBELET_PORT:-$((16262 + _po))}"
+KUBELET_HEALTHZ_PORT="${FULCRUM_CLUSTER_KUBELET_HEALTHZ_PORT:-$((16263 + _po))}"
 unset _po
 # Service ClusterIPs and pod IPs are only numbers here (there is no kube-proxy and no pod network),
 # but they are kept on loopback as well so that nothing ever points at a routable address.
 SERVICE_CIDR="${FULCRUM_CLUSTER_SERVICE_CIDR:-127.96.0.0/16}"
 POD_CIDR="${FULCRUM_CLUSTER_POD_CIDR:-127.64.0.0/16}"
+# With a real node (up.sh --real-nodes 1) its pods get a network of their own, and a pod's netns has its own
+# loopback, so Service IPs and pod IPs there are link-local instead (169.254.0.0/16: never routed off a
+# link, and the bridge they live on has no physical port). See real-node.sh.
+REAL_NODE_SERVICE_CIDR=169.254.96.0/24
+REAL_NODE_POD_CIDR=169.254.123.0/24
+REAL_NODE_BRIDGE=fulcrum0
 
 PKI="${CLUSTER_DIR}/pki"
 LOGS="${CLUSTER_DIR}/logs"
 PIDS="${CLUSTER_DIR}/pids"
 RUN="${CLUSTER_DIR}/run"
 KUBECONFIG_ADMIN="${CLUSTER_DIR}/kubeconfig"
+
+# Command files: ${RUN}/NAME.sh execs one component with all its flags (written by up.sh and
+# real-node.sh). restart-apiserver.sh re-runs the same file, so a restarted component has exactly the
+# same configuration.
+write_run() { # write_run NAME BINARY ARGS... (an env assignment VAR=... may precede BINARY)
+  local name="$1"
+  shift
+  {
+    echo "#!/usr/bin/env bash"
+    echo "# Written by test/cluster/up.sh. Started (and restarted) by test/cluster/lib.sh start_component."
+    printf 'exec'
+    printf ' %q' "$@"
+    echo
+  } >"${RUN}/${name}.sh"
+  chmod +x "${RUN}/${name}.sh"
+}
 
 log() { printf '[cluster %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -203,4 +228,49 @@ EOF
 node_ip() {
   local i="$1"
   echo "127.1.$((i / 254)).$((i % 254 + 1))"
+}
+
+# ---------------------------------------------------------------------------------------------
+# PKI helpers (up.sh, real-node.sh). EC P-256 keys: generating them takes milliseconds (RSA would add
+# seconds to every up.sh).
+# ---------------------------------------------------------------------------------------------
+gen_key() { openssl ecparam -name prime256v1 -genkey -noout -out "${PKI}/$1.key" 2>/dev/null; }
+
+gen_cert() { # gen_cert CA NAME SUBJECT EXTENDED_KEY_USAGE [SUBJECT_ALT_NAMES]
+  local ca="$1" name="$2" subject="$3" eku="$4" san="${5:-}"
+  gen_key "${name}"
+  openssl req -new -key "${PKI}/${name}.key" -subj "${subject}" -out "${PKI}/${name}.csr"
+  {
+    echo "basicConstraints=critical,CA:FALSE"
+    echo "keyUsage=critical,digitalSignature,keyEncipherment"
+    echo "extendedKeyUsage=${eku}"
+    if [[ -n "${san}" ]]; then echo "subjectAltName=${san}"; fi
+  } >"${PKI}/${name}.ext"
+  openssl x509 -req -in "${PKI}/${name}.csr" -CA "${PKI}/${ca}.crt" -CAkey "${PKI}/${ca}.key" \
+    -set_serial "0x$(openssl rand -hex 16)" -days 3650 -sha256 -extfile "${PKI}/${name}.ext" \
+    -out "${PKI}/${name}.crt" 2>/dev/null
+  rm -f "${PKI}/${name}.csr" "${PKI}/${name}.ext"
+}
+
+b64() { base64 -w0 <"$1"; }
+write_kubeconfig() { # write_kubeconfig FILE CERT_NAME USER
+  cat >"$1" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: fulcrum-test
+  cluster:
+    server: https://${HOST}:${APISERVER_PORT}
+    certificate-authority-data: $(b64 "${PKI}/ca.crt")
+users:
+- name: $3
+  user:
+    client-certificate-data: $(b64 "${PKI}/$2.crt")
+    client-key-data: $(b64 "${PKI}/$2.key")
+contexts:
+- name: fulcrum-test
+  context: {cluster: fulcrum-test, user: $3, namespace: default}
+current-context: fulcrum-test
+EOF
+  chmod 600 "$1"
 }

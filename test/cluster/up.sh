@@ -3,7 +3,10 @@
 #   etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok, metrics-server
 # as background processes, with state (certs, data, logs, pids) in ${FULCRUM_CLUSTER_DIR:-/tmp/fulcrum-cluster}.
 #
-#   test/cluster/up.sh [--nodes N] [--no-metrics-server]
+#   test/cluster/up.sh [--nodes N] [--no-metrics-server] [--real-nodes 0|1]
+#
+# --real-nodes 1 (off by default; needs root) adds a real node, real-node-0: containerd + runc + a kubelet
+# (real-node.sh; binaries from build-node.sh, cached), for tests that run real containers.
 #
 # Builds missing binaries first (build.sh; cached). Always starts from an empty state dir.
 # When it returns, /readyz is ok, the default namespace and service account exist, N nodes are Ready,
@@ -17,16 +20,25 @@ source "${here}/lib.sh"
 
 nodes="${FULCRUM_CLUSTER_NODES:-10}"
 metrics_server=true
+real_nodes="${FULCRUM_CLUSTER_REAL_NODES:-0}"
 while (($#)); do
   case "$1" in
     --nodes) nodes="$2"; shift 2 ;;
     --nodes=*) nodes="${1#*=}"; shift ;;
     --no-metrics-server) metrics_server=false; shift ;;
-    -h | --help) sed -n '2,13p' "$0"; exit 0 ;;
+    --real-nodes) real_nodes="$2"; shift 2 ;;
+    --real-nodes=*) real_nodes="${1#*=}"; shift ;;
+    -h | --help) sed -n '2,16p' "$0"; exit 0 ;;
     *) die "unknown argument: $1" ;;
   esac
 done
 [[ "${nodes}" =~ ^[0-9]+$ ]] || die "--nodes needs a number"
+[[ "${real_nodes}" =~ ^[01]$ ]] || die "--real-nodes is 0 or 1 (one real node per machine: it owns the host's kubepods cgroups)"
+# A real node's pods reach the API server at the kubernetes Service's ClusterIP, which must then be an
+# address outside their own loopback (real-node.sh forwards it to the API server).
+if [[ "${real_nodes}" == 1 && -z "${FULCRUM_CLUSTER_SERVICE_CIDR:-}" ]]; then
+  SERVICE_CIDR="${REAL_NODE_SERVICE_CIDR}"
+fi
 
 t0=${SECONDS}
 "${here}/build.sh" >/dev/null
@@ -48,6 +60,7 @@ up_ok=false
 cleanup_on_failure() {
   if [[ "${up_ok}" != true && -d "${PIDS}" ]]; then
     log "up.sh failed; stopping what it started. Logs: ${LOGS}"
+    if [[ "${real_nodes}" == 1 ]]; then "${here}/real-node.sh" stop || true; fi
     stop_components 5 metrics-server kwok kube-scheduler kube-controller-manager kube-apiserver etcd
   fi
 }
@@ -61,28 +74,10 @@ chmod 700 "${CLUSTER_DIR}"
 # ---------------------------------------------------------------------------------------------
 # PKI. EC P-256 keys: generating them takes milliseconds (RSA would add seconds to every up.sh).
 # ---------------------------------------------------------------------------------------------
-gen_key() { openssl ecparam -name prime256v1 -genkey -noout -out "${PKI}/$1.key" 2>/dev/null; }
-
 gen_ca() { # gen_ca NAME CN
   gen_key "$1"
   openssl req -x509 -new -key "${PKI}/$1.key" -subj "/CN=$2" -days 3650 -sha256 -out "${PKI}/$1.crt" \
     -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign,digitalSignature"
-}
-
-gen_cert() { # gen_cert CA NAME SUBJECT EXTENDED_KEY_USAGE [SUBJECT_ALT_NAMES]
-  local ca="$1" name="$2" subject="$3" eku="$4" san="${5:-}"
-  gen_key "${name}"
-  openssl req -new -key "${PKI}/${name}.key" -subj "${subject}" -out "${PKI}/${name}.csr"
-  {
-    echo "basicConstraints=critical,CA:FALSE"
-    echo "keyUsage=critical,digitalSignature,keyEncipherment"
-    echo "extendedKeyUsage=${eku}"
-    if [[ -n "${san}" ]]; then echo "subjectAltName=${san}"; fi
-  } >"${PKI}/${name}.ext"
-  openssl x509 -req -in "${PKI}/${name}.csr" -CA "${PKI}/${ca}.crt" -CAkey "${PKI}/${ca}.key" \
-    -set_serial "0x$(openssl rand -hex 16)" -days 3650 -sha256 -extfile "${PKI}/${name}.ext" \
-    -out "${PKI}/${name}.crt" 2>/dev/null
-  rm -f "${PKI}/${name}.csr" "${PKI}/${name}.ext"
 }
 
 log "generating certificates in ${PKI}"
@@ -109,28 +104,6 @@ gen_key sa
 openssl ec -in "${PKI}/sa.key" -pubout -out "${PKI}/sa.pub" 2>/dev/null
 chmod 600 "${PKI}"/*.key
 
-b64() { base64 -w0 <"$1"; }
-write_kubeconfig() { # write_kubeconfig FILE CERT_NAME USER
-  cat >"$1" <<EOF
-apiVersion: v1
-kind: Config
-clusters:
-- name: fulcrum-test
-  cluster:
-    server: https://${HOST}:${APISERVER_PORT}
-    certificate-authority-data: $(b64 "${PKI}/ca.crt")
-users:
-- name: $3
-  user:
-    client-certificate-data: $(b64 "${PKI}/$2.crt")
-    client-key-data: $(b64 "${PKI}/$2.key")
-contexts:
-- name: fulcrum-test
-  context: {cluster: fulcrum-test, user: $3, namespace: default}
-current-context: fulcrum-test
-EOF
-  chmod 600 "$1"
-}
 write_kubeconfig "${KUBECONFIG_ADMIN}" admin fulcrum-admin
 for c in kube-controller-manager kube-scheduler kwok metrics-server; do
   write_kubeconfig "${CLUSTER_DIR}/kubeconfigs/${c}.kubeconfig" "${c}" "${c}"
@@ -140,19 +113,6 @@ done
 # Command files: ${RUN}/NAME.sh execs one component with all its flags. restart-apiserver.sh
 # re-runs the same file, so a restarted API server has exactly the same configuration.
 # ---------------------------------------------------------------------------------------------
-write_run() { # write_run NAME BINARY ARGS... (an env assignment VAR=... may precede BINARY)
-  local name="$1"
-  shift
-  {
-    echo "#!/usr/bin/env bash"
-    echo "# Written by test/cluster/up.sh. Started (and restarted) by test/cluster/lib.sh start_component."
-    printf 'exec'
-    printf ' %q' "$@"
-    echo
-  } >"${RUN}/${name}.sh"
-  chmod +x "${RUN}/${name}.sh"
-}
-
 # etcd over plain HTTP on loopback only. --unsafe-no-fsync: this data is thrown away after the run,
 # and fsync latency otherwise dominates API write latency on CI disks.
 write_run etcd "${BIN}/etcd" \
@@ -338,6 +298,10 @@ if [[ "${metrics_server}" == true ]]; then
     kctl wait --for=condition=Available apiservice/v1beta1.metrics.k8s.io --timeout=5s
 fi
 
+if [[ "${real_nodes}" == 1 ]]; then
+  "${here}/real-node.sh" start real-node-0
+fi
+
 cat >"${CLUSTER_DIR}/env" <<EOF
 # Written by test/cluster/up.sh: source it to use the test cluster.
 export PATH="${BIN}:\${PATH}"
@@ -347,5 +311,5 @@ export FULCRUM_CLUSTER_DIR="${CLUSTER_DIR}"
 EOF
 
 up_ok=true
-log "cluster up in $((SECONDS - t0))s: ${nodes} nodes; state in ${CLUSTER_DIR}"
+log "cluster up in $((SECONDS - t0))s: ${nodes} kwok nodes, ${real_nodes} real; state in ${CLUSTER_DIR}"
 echo "export FULCRUM_TEST_KUBECONFIG=${KUBECONFIG_ADMIN}  # or: source ${CLUSTER_DIR}/env"
