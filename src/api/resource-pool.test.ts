@@ -59,6 +59,7 @@ describe('parseResourcePool', () => {
       minNodes: 1,
       drainTimeout: '10m',
     });
+    expect(spec.optimization.scaleTarget).toBeUndefined();
     expect(spec.priorityLimits).toEqual({ defaultMaxPriority: 0 });
     expect(spec.eviction).toEqual({
       evictSystemCriticalPods: false,

@@ -8,7 +8,8 @@
  *  3. act (MoveExecutor): evictions through the Eviction API, node cooldown stamps, hot taints;
  *  4. write Balanced, MetricsAvailable, nodes.hot, load, imbalance, lastActions and counters by server-side
  *     apply under the field manager `fulcrum-balancer`, beside what the pool and failover controllers own;
- *     with scaleRecommendations also CapacityPressure and the recommendation (capacity-advice.ts).
+ *     with scaleRecommendations also CapacityPressure and the recommendation (capacity-advice.ts);
+ *  5. with a scale target, set its replicas to the recommendation through the Actuator (scale/scale-step.ts).
  *
  * Heat, move history and counters belong to one leadership term and start from the API server (pool-term.ts),
  * so a new leader neither forgets a cooldown nor repeats a cycle's budget. Pools are planned one after the
@@ -51,6 +52,8 @@ import { capacityAdvice, type CapacityAdvice } from './rebalance/capacity-advice
 import { RebalanceMetrics } from './rebalance/rebalance-metrics.js';
 import { RebalanceStatusWriter } from './rebalance/rebalance-status-writer.js';
 import { ConsolidationStep } from './consolidation/consolidation-step.js';
+import { ScaleStep } from './scale/scale-step.js';
+import { kubeScaleTargetClient, type ScaleTargetClient } from './scale/scale-target-client.js';
 import { drainsOf } from '../consolidation/index.js';
 import { forecastStepMs, lookaheadUsage, type LookaheadUsage } from '../optimize/index.js';
 
@@ -63,6 +66,8 @@ export interface RebalanceControllerDeps extends ControllerDeps {
   usage: PoolUsage;
   /** The metrics loop filling `usage`: planning waits for its first round, and names its failures. */
   metricsLoop: Pick<MetricsLoop, 'firstRound' | 'lastFailure'>;
+  /** Reads scale targets (spec.optimization.scaleTarget); without it no target is scaled. */
+  scaleTargets?: ScaleTargetClient;
   clock?: Clock;
 }
 
@@ -74,9 +79,11 @@ export class RebalanceController implements Runnable {
   private readonly statusWriter: RebalanceStatusWriter;
   private readonly metrics: RebalanceMetrics | undefined;
   private readonly consolidation: ConsolidationStep;
+  private readonly scale: ScaleStep | undefined;
 
   constructor(private readonly deps: RebalanceControllerDeps) {
     this.clock = deps.clock ?? realClock;
+    this.scale = deps.scaleTargets ? new ScaleStep({ ...deps, client: deps.scaleTargets }) : undefined;
     this.consolidation = new ConsolidationStep({ ...deps, clock: this.clock });
     this.executor = new MoveExecutor(deps.actuator);
     this.statusWriter = new RebalanceStatusWriter(deps.customObjects);
@@ -149,6 +156,8 @@ export class RebalanceController implements Runnable {
       signal,
     );
     if (wrote) this.deps.controllerMetrics?.statusWritten('ResourcePool/rebalance');
+    // The scale target follows this interval's recommendation (optimize/scale-decision.ts).
+    await this.scale?.run({ pool, object, advice: capacity, now, signal });
 
     // Consolidation goes after balance, and starts no new drain in an interval where balance moved pods.
     const moved = plan.evictions.length;
@@ -434,6 +443,7 @@ export function createRebalancing(deps: RebalancingDeps): [MetricsLoop, Rebalanc
     policies: new PolicyIndex(deps.informers.workloadPolicies),
     usage,
     metricsLoop,
+    scaleTargets: kubeScaleTargetClient(deps.kubeConfig),
   });
   return [metricsLoop, controller];
 }

@@ -54,3 +54,4 @@ export {
   type UsageForecast,
   type UsageForecasterOptions,
 } from './usage-forecaster.js';
+export { decideScale, type ScaleDecision, type ScaleDecisionInput } from './scale-decision.js';
