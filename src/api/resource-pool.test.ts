@@ -32,6 +32,7 @@ describe('parseResourcePool', () => {
       minPodAge: '2m',
       cooldown: '5m',
       metricsWindow: '1m',
+      tuning: { mode: 'Off', minTolerance: 10, maxTolerance: 25, minInterval: '15s', maxInterval: '1m' },
     });
     expect(spec.failover).toEqual({
       mode: 'Enforce',

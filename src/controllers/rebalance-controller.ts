@@ -9,7 +9,9 @@
  *  4. write Balanced, MetricsAvailable, nodes.hot, load, imbalance, lastActions and counters by server-side
  *     apply under the field manager `fulcrum-balancer`, beside what the pool and failover controllers own;
  *     with scaleRecommendations also CapacityPressure and the recommendation (capacity-advice.ts);
- *  5. with a scale target, set its replicas to the recommendation through the Actuator (scale/scale-step.ts).
+ *  5. with spec.rebalancing.tuning Adaptive, the next interval's tolerance and interval follow the volatility
+ *     of the members' loads (rebalance/rebalance-tuning.ts), shown in status.tuning;
+ *  6. with a scale target, set its replicas to the recommendation through the Actuator (scale/scale-step.ts).
  *
  * Heat, move history and counters belong to one leadership term and start from the API server (pool-term.ts),
  * so a new leader neither forgets a cooldown nor repeats a cycle's budget. Pools are planned one after the
@@ -53,6 +55,7 @@ import { RebalanceMetrics } from './rebalance/rebalance-metrics.js';
 import { RebalanceStatusWriter } from './rebalance/rebalance-status-writer.js';
 import { ConsolidationStep } from './consolidation/consolidation-step.js';
 import { ScaleStep } from './scale/scale-step.js';
+import { RebalanceTuning } from './rebalance/rebalance-tuning.js';
 import { kubeScaleTargetClient, type ScaleTargetClient } from './scale/scale-target-client.js';
 import { drainsOf } from '../consolidation/index.js';
 import { forecastStepMs, lookaheadUsage, type LookaheadUsage } from '../optimize/index.js';
@@ -80,6 +83,7 @@ export class RebalanceController implements Runnable {
   private readonly metrics: RebalanceMetrics | undefined;
   private readonly consolidation: ConsolidationStep;
   private readonly scale: ScaleStep | undefined;
+  private readonly tuning = new RebalanceTuning();
 
   constructor(private readonly deps: RebalanceControllerDeps) {
     this.clock = deps.clock ?? realClock;
@@ -98,6 +102,7 @@ export class RebalanceController implements Runnable {
     while (!signal.aborted) {
       const pools = this.deps.pools.validPools();
       for (const name of terms.keys()) if (!pools.has(name)) terms.delete(name);
+      this.tuning.retain(new Set(pools.keys()));
       for (const pool of pools.values()) {
         if (signal.aborted) break;
         try {
@@ -121,7 +126,8 @@ export class RebalanceController implements Runnable {
     const name = pool.metadata.name;
     const object = this.deps.informers.resourcePools.get(name);
     if (!object) return;
-    const settings = rebalanceSettings(pool.spec.rebalancing);
+    const tuned = this.tuning.settings(pool, rebalanceSettings(pool.spec.rebalancing));
+    const settings = tuned.settings;
     const members = this.deps.pools.membership().nodesByPool.get(name) ?? [];
     const now = this.clock.now();
     let term = terms.get(name);
@@ -136,6 +142,7 @@ export class RebalanceController implements Runnable {
 
     const { plan, usage } = this.plan(pool, object, members, settings, term, now);
     term.heat = plan.heat;
+    this.tuning.observe(pool, members, usage, this.deps.model);
     const mode: ActuationMode = settings.mode === 'DryRun' ? 'DryRun' : 'Enforce';
     const execution = await this.executor.execute(plan, {
       pool: name,
@@ -151,7 +158,13 @@ export class RebalanceController implements Runnable {
     const capacity = this.advise(pool, object, members, usage, now);
     const wrote = await this.statusWriter.write(
       object,
-      { fragment, lastActions: term.lastActions, counters: term.counters, ...(capacity ? { capacity } : {}) },
+      {
+        fragment,
+        lastActions: term.lastActions,
+        counters: term.counters,
+        ...(capacity ? { capacity } : {}),
+        ...(tuned.status ? { tuning: tuned.status } : {}),
+      },
       new Date(now),
       signal,
     );

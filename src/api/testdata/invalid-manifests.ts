@@ -119,6 +119,24 @@ export const invalidManifests: InvalidManifestCase[] = [
     wantField: 'spec.optimization.scaleTarget',
   },
   {
+    scenario: 'tuning minTolerance over maxTolerance',
+    kind: R,
+    spec: pool({ rebalancing: { tuning: { mode: 'Adaptive', minTolerance: 30, maxTolerance: 20 } } }),
+    wantField: 'spec.rebalancing.tuning.minTolerance',
+  },
+  {
+    scenario: 'tuning minInterval over maxInterval',
+    kind: R,
+    spec: pool({ rebalancing: { tuning: { minInterval: '2m', maxInterval: '1m' } } }),
+    wantField: 'spec.rebalancing.tuning.minInterval',
+  },
+  {
+    scenario: 'unknown tuning mode',
+    kind: R,
+    spec: pool({ rebalancing: { tuning: { mode: 'Auto' } } }),
+    wantField: 'spec.rebalancing.tuning.mode',
+  },
+  {
     scenario: 'unknown allocation strategy',
     kind: R,
     spec: pool({ allocation: { strategy: 'Random' } }),
