@@ -12,6 +12,8 @@ export * from './resource-pool-rebalancing.js';
 export * from './resource-pool-failover.js';
 export * from './resource-pool-eviction.js';
 export * from './resource-pool-consolidation.js';
+export * from './resource-pool-scale-target.js';
+export * from './resource-pool-tuning.js';
 export * from './resource-pool-status.js';
 export * from './resource-pool.js';
 export * from './workload-policy.js';

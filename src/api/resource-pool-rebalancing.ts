@@ -3,6 +3,7 @@
  */
 import { z } from 'zod';
 import { duration, durationAtLeast } from './common.js';
+import { TuningSchema } from './resource-pool-tuning.js';
 import { withRules } from './validation-rule.js';
 
 /** Enforce acts, DryRun only records what it would do, Off does nothing (rebalancing and failover). */
@@ -91,6 +92,7 @@ export const RebalancingSchema = withRules(
         'Window over which usage is averaged before nodes are classified (default 1m). Metrics older than three ' +
           'intervals count as stale: nothing is moved and the pool reports MetricsAvailable=False.',
       ),
+    tuning: TuningSchema.prefault({}),
   }),
   [
     {

@@ -15,6 +15,7 @@ import { EvictionSchema } from './resource-pool-eviction.js';
 import { FailoverSchema } from './resource-pool-failover.js';
 import { ConsolidationSchema } from './resource-pool-consolidation.js';
 import { RebalancingSchema } from './resource-pool-rebalancing.js';
+import { ScaleTargetSchema } from './resource-pool-scale-target.js';
 import { withRules } from './validation-rule.js';
 import { MAX_PRIORITY, MIN_PRIORITY } from './workload-policy.js';
 
@@ -108,8 +109,8 @@ export const AllocationSchema = withRules(
   ],
 ).describe('How pods using schedulerName fulcrum are placed on the nodes of this pool.');
 
-export const OptimizationSchema = z
-  .object({
+export const OptimizationSchema = withRules(
+  z.object({
     forecast: z
       .enum(['None', 'Holt', 'EWMA'])
       .default('None')
@@ -137,15 +138,24 @@ export const OptimizationSchema = z
           'forecast, and requests) exceeds the capacity of its ready nodes at the ceilings even if spread ' +
           'evenly, naming how many nodes of its typical shape (median allocatable) are needed and by when; ' +
           'False says how many could go, or that capacity is enough. status.recommendation and the metric ' +
-          'fulcrum_pool_recommended_nodes carry the node count. Advice only: nothing is scaled.',
+          'fulcrum_pool_recommended_nodes carry the node count. By itself advice only: a scaleTarget acts on it.',
       ),
     consolidation: ConsolidationSchema.prefault({}),
-  })
-  .describe(
-    'Forecasting, recommendations and consolidation. A forecast changes what rebalancing sees and acts only ' +
-      'through it (its mode and budgets); recommendations never move pods; consolidation acts only when its ' +
-      'mode is not Off.',
-  );
+    scaleTarget: ScaleTargetSchema.optional(),
+  }),
+  [
+    {
+      rule: '!has(self.scaleTarget) || self.scaleRecommendations',
+      message: 'scaleTarget follows the recommendation: set scaleRecommendations: true',
+      fieldPath: '.scaleTarget',
+      holds: (o) => o.scaleTarget === undefined || o.scaleRecommendations,
+    },
+  ],
+).describe(
+  'Forecasting, recommendations, consolidation and a scale target. A forecast changes what rebalancing sees ' +
+    'and acts only through it (its mode and budgets); recommendations never move pods; consolidation and the ' +
+    'scale target act only when their mode is not Off.',
+);
 
 export const NamespacePriorityLimitSchema = z.object({
   names: z.array(namespaceName).min(1).max(64).describe('Namespaces this limit applies to.'),

@@ -5,6 +5,8 @@
 import { z } from 'zod';
 import { conditions, timestamp } from './common.js';
 import { ConsolidationStatusSchema } from './resource-pool-status-consolidation.js';
+import { ScaleTargetStatusSchema } from './resource-pool-scale-target.js';
+import { TuningStatusSchema } from './resource-pool-tuning.js';
 
 /** Condition types a ResourcePool reports. */
 export const ResourcePoolConditionType = {
@@ -203,6 +205,8 @@ export const ResourcePoolStatusSchema = z
     failover: PoolFailoverStatusSchema.optional(),
     recommendation: PoolRecommendationSchema.optional(),
     consolidation: ConsolidationStatusSchema.optional(),
+    scaleTarget: ScaleTargetStatusSchema.optional(),
+    tuning: TuningStatusSchema.optional(),
   })
   .describe('State of the pool as observed by the operator.');
 

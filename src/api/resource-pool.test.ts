@@ -32,6 +32,7 @@ describe('parseResourcePool', () => {
       minPodAge: '2m',
       cooldown: '5m',
       metricsWindow: '1m',
+      tuning: { mode: 'Off', minTolerance: 10, maxTolerance: 25, minInterval: '15s', maxInterval: '1m' },
     });
     expect(spec.failover).toEqual({
       mode: 'Enforce',
@@ -59,6 +60,7 @@ describe('parseResourcePool', () => {
       minNodes: 1,
       drainTimeout: '10m',
     });
+    expect(spec.optimization.scaleTarget).toBeUndefined();
     expect(spec.priorityLimits).toEqual({ defaultMaxPriority: 0 });
     expect(spec.eviction).toEqual({
       evictSystemCriticalPods: false,

@@ -8,7 +8,10 @@
  *  3. act (MoveExecutor): evictions through the Eviction API, node cooldown stamps, hot taints;
  *  4. write Balanced, MetricsAvailable, nodes.hot, load, imbalance, lastActions and counters by server-side
  *     apply under the field manager `fulcrum-balancer`, beside what the pool and failover controllers own;
- *     with scaleRecommendations also CapacityPressure and the recommendation (capacity-advice.ts).
+ *     with scaleRecommendations also CapacityPressure and the recommendation (capacity-advice.ts);
+ *  5. with spec.rebalancing.tuning Adaptive, the next interval's tolerance and interval follow the volatility
+ *     of the members' loads (rebalance/rebalance-tuning.ts), shown in status.tuning;
+ *  6. with a scale target, set its replicas to the recommendation through the Actuator (scale/scale-step.ts).
  *
  * Heat, move history and counters belong to one leadership term and start from the API server (pool-term.ts),
  * so a new leader neither forgets a cooldown nor repeats a cycle's budget. Pools are planned one after the
@@ -54,6 +57,9 @@ import { RebalanceMetrics } from './rebalance/rebalance-metrics.js';
 import { RebalanceStatusWriter } from './rebalance/rebalance-status-writer.js';
 import { settlingNodes } from './rebalance/settling-nodes.js';
 import { ConsolidationStep } from './consolidation/consolidation-step.js';
+import { ScaleStep } from './scale/scale-step.js';
+import { RebalanceTuning } from './rebalance/rebalance-tuning.js';
+import { kubeScaleTargetClient, type ScaleTargetClient } from './scale/scale-target-client.js';
 import { drainsOf } from '../consolidation/index.js';
 import { forecastStepMs, lookaheadUsage, type LookaheadUsage } from '../optimize/index.js';
 
@@ -66,6 +72,8 @@ export interface RebalanceControllerDeps extends ControllerDeps {
   usage: PoolUsage;
   /** The metrics loop filling `usage`: planning waits for its first round, and names its failures. */
   metricsLoop: Pick<MetricsLoop, 'firstRound' | 'lastFailure'>;
+  /** Reads scale targets (spec.optimization.scaleTarget); without it no target is scaled. */
+  scaleTargets?: ScaleTargetClient;
   clock?: Clock;
 }
 
@@ -77,11 +85,14 @@ export class RebalanceController implements Runnable {
   private readonly statusWriter: RebalanceStatusWriter;
   private readonly metrics: RebalanceMetrics | undefined;
   private readonly consolidation: ConsolidationStep;
+  private readonly scale: ScaleStep | undefined;
+  private readonly tuning = new RebalanceTuning();
   /** Counts each pool's intervals by result and backs a failing pool off, as the work queue does a key. */
   private readonly cycles: BackoffCycles;
 
   constructor(private readonly deps: RebalanceControllerDeps) {
     this.clock = deps.clock ?? realClock;
+    this.scale = deps.scaleTargets ? new ScaleStep({ ...deps, client: deps.scaleTargets }) : undefined;
     this.cycles = new BackoffCycles({
       clock: this.clock,
       metrics: deps.metrics?.reconciles('rebalance'),
@@ -102,6 +113,7 @@ export class RebalanceController implements Runnable {
     while (!signal.aborted) {
       const pools = this.deps.pools.validPools();
       for (const name of terms.keys()) if (!pools.has(name)) terms.delete(name);
+      this.tuning.retain(new Set(pools.keys()));
       for (const pool of pools.values()) {
         if (signal.aborted) break;
         // A failed interval is counted and logged, and the pool waits out a backoff that grows while it
@@ -123,7 +135,8 @@ export class RebalanceController implements Runnable {
     const name = pool.metadata.name;
     const object = this.deps.informers.resourcePools.get(name);
     if (!object) return false;
-    const settings = rebalanceSettings(pool.spec.rebalancing);
+    const tuned = this.tuning.settings(pool, rebalanceSettings(pool.spec.rebalancing));
+    const settings = tuned.settings;
     const members = this.deps.pools.membership().nodesByPool.get(name) ?? [];
     const now = this.clock.now();
     let term = terms.get(name);
@@ -138,6 +151,7 @@ export class RebalanceController implements Runnable {
 
     const { plan, usage } = this.plan(pool, object, members, settings, term, now);
     term.heat = plan.heat;
+    this.tuning.observe(pool, members, usage, this.deps.model);
     const mode: ActuationMode = settings.mode === 'DryRun' ? 'DryRun' : 'Enforce';
     const execution = await this.executor.execute(plan, {
       pool: name,
@@ -153,11 +167,19 @@ export class RebalanceController implements Runnable {
     const capacity = this.advise(pool, object, members, usage, now);
     const wrote = await this.statusWriter.write(
       object,
-      { fragment, lastActions: term.lastActions, counters: term.counters, ...(capacity ? { capacity } : {}) },
+      {
+        fragment,
+        lastActions: term.lastActions,
+        counters: term.counters,
+        ...(capacity ? { capacity } : {}),
+        ...(tuned.status ? { tuning: tuned.status } : {}),
+      },
       new Date(now),
       signal,
     );
     if (wrote) this.deps.controllerMetrics?.statusWritten('ResourcePool/rebalance');
+    // The scale target follows this interval's recommendation (optimize/scale-decision.ts).
+    await this.scale?.run({ pool, object, advice: capacity, now, signal });
 
     // Consolidation goes after balance, and starts no new drain in an interval where balance moved pods.
     const moved = plan.evictions.length;
@@ -455,6 +477,7 @@ export function createRebalancing(deps: RebalancingDeps): [MetricsLoop, Rebalanc
     policies: new PolicyIndex(deps.informers.workloadPolicies),
     usage,
     metricsLoop,
+    scaleTargets: kubeScaleTargetClient(deps.kubeConfig),
   });
   return [metricsLoop, controller];
 }

@@ -54,3 +54,14 @@ export {
   type UsageForecast,
   type UsageForecasterOptions,
 } from './usage-forecaster.js';
+export { decideScale, type ScaleDecision, type ScaleDecisionInput } from './scale-decision.js';
+export { LoadVolatility, MIN_CHANGES, VOLATILITY_ALPHA, type Volatility } from './load-volatility.js';
+export {
+  CALM_POINTS,
+  TOLERANCE_SIGMAS,
+  VOLATILE_POINTS,
+  tuneRebalancing,
+  type TunableSettings,
+  type TunedSettings,
+  type TuningBounds,
+} from './dynamic-tuning.js';

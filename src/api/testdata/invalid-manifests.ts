@@ -63,6 +63,80 @@ export const invalidManifests: InvalidManifestCase[] = [
     wantField: 'spec.optimization.consolidation.drainTimeout',
   },
   {
+    scenario: 'scale target without maxReplicas',
+    kind: R,
+    spec: pool({
+      optimization: {
+        scaleRecommendations: true,
+        scaleTarget: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'a', name: 'b' },
+      },
+    }),
+    wantField: 'spec.optimization.scaleTarget.maxReplicas',
+  },
+  {
+    scenario: 'scale target minReplicas over maxReplicas',
+    kind: R,
+    spec: pool({
+      optimization: {
+        scaleRecommendations: true,
+        scaleTarget: {
+          apiVersion: 'cluster.x-k8s.io/v1beta1',
+          kind: 'MachineDeployment',
+          namespace: 'capi',
+          name: 'md-0',
+          minReplicas: 5,
+          maxReplicas: 3,
+        },
+      },
+    }),
+    wantField: 'spec.optimization.scaleTarget.minReplicas',
+  },
+  {
+    scenario: 'scale target apiVersion without a group',
+    kind: R,
+    spec: pool({
+      optimization: {
+        scaleRecommendations: true,
+        scaleTarget: {
+          apiVersion: 'v1',
+          kind: 'ReplicationController',
+          namespace: 'a',
+          name: 'b',
+          maxReplicas: 3,
+        },
+      },
+    }),
+    wantField: 'spec.optimization.scaleTarget.apiVersion',
+  },
+  {
+    scenario: 'scale target without scaleRecommendations',
+    kind: R,
+    spec: pool({
+      optimization: {
+        scaleTarget: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'a', name: 'b', maxReplicas: 3 },
+      },
+    }),
+    wantField: 'spec.optimization.scaleTarget',
+  },
+  {
+    scenario: 'tuning minTolerance over maxTolerance',
+    kind: R,
+    spec: pool({ rebalancing: { tuning: { mode: 'Adaptive', minTolerance: 30, maxTolerance: 20 } } }),
+    wantField: 'spec.rebalancing.tuning.minTolerance',
+  },
+  {
+    scenario: 'tuning minInterval over maxInterval',
+    kind: R,
+    spec: pool({ rebalancing: { tuning: { minInterval: '2m', maxInterval: '1m' } } }),
+    wantField: 'spec.rebalancing.tuning.minInterval',
+  },
+  {
+    scenario: 'unknown tuning mode',
+    kind: R,
+    spec: pool({ rebalancing: { tuning: { mode: 'Auto' } } }),
+    wantField: 'spec.rebalancing.tuning.mode',
+  },
+  {
     scenario: 'unknown allocation strategy',
     kind: R,
     spec: pool({ allocation: { strategy: 'Random' } }),

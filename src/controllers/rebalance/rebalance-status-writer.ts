@@ -3,7 +3,8 @@
  * `fulcrum-balancer`: the `Balanced` and `MetricsAvailable` conditions (conditions are a map list keyed by
  * type, so each manager owns its own entries), `nodes.hot` (`status.nodes` is a granular map), `load`,
  * `imbalance`, `metricsTime`, `lastActions` and the rebalancing counters; in a pool with
- * `optimization.scaleRecommendations`, also `CapacityPressure` and `recommendation` (capacity-advice.ts). The
+ * `optimization.scaleRecommendations`, also `CapacityPressure` and `recommendation` (capacity-advice.ts); with
+ * `rebalancing.tuning` Adaptive, `tuning` (rebalance-tuning.ts). The
  * pool controller (`fulcrum`) and
  * the failover controller (`fulcrum-failover`) keep their fields; see test/integration/rebalance.
  *
@@ -11,7 +12,12 @@
  * interval writes nothing.
  */
 import type { CustomObjectsApi } from '@kubernetes/client-node';
-import { ResourcePoolConditionType, type PoolAction, type ResourcePoolStatus } from '../../api/index.js';
+import {
+  ResourcePoolConditionType,
+  type PoolAction,
+  type ResourcePoolStatus,
+  type TuningStatus,
+} from '../../api/index.js';
 import type { CapacityAdvice } from './capacity-advice.js';
 import type { BalanceStatusFragment } from '../../balancing/index.js';
 import type { CustomObject } from '../../kube/informers.js';
@@ -40,6 +46,8 @@ export interface RebalanceStatus {
   counters: RebalanceCounters;
   /** Only in pools with scaleRecommendations: this manager then owns CapacityPressure. */
   capacity?: CapacityAdvice;
+  /** Only in pools with tuning Adaptive: the tolerance and interval in force and why. */
+  tuning?: TuningStatus;
 }
 
 /** The fields this manager owns, in the shape it applies them. */
@@ -52,6 +60,7 @@ interface OwnedStatus {
   lastActions: PoolAction[];
   counters: Partial<RebalanceCounters>;
   recommendation?: { nodes: number; reason: string; time: string };
+  tuning?: TuningStatus;
 }
 
 export class RebalanceStatusWriter {
@@ -76,6 +85,7 @@ export class RebalanceStatusWriter {
       lastActions: status.lastActions,
       counters: status.counters,
       ...(recommendation ? { recommendation: { ...recommendation, time: now.toISOString() } } : {}),
+      ...(status.tuning ? { tuning: status.tuning } : {}),
     };
     return this.writer.applyIfChanged(pool.metadata?.name ?? '', desired, current, signal, withoutTime);
   }
@@ -124,5 +134,6 @@ function ownedPart(status: ResourcePoolStatus | undefined, ownsCapacity: boolean
     ...(r?.nodes !== undefined
       ? { recommendation: { nodes: r.nodes, reason: r.reason ?? '', time: r.time ?? '' } }
       : {}),
+    ...(status?.tuning ? { tuning: status.tuning } : {}),
   };
 }

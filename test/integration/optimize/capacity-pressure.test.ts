@@ -10,71 +10,38 @@
  * The operator runs in this process with the default PromQL (rate window 5 s, as rebalance-prometheus).
  */
 import * as k8s from '@kubernetes/client-node';
-import { defaultPrometheusQueries } from '../../../src/metrics/prometheus-queries.js';
-import type { MetricsSourceConfig } from '../../../src/metrics/source-config.js';
-import { FulcrumObjects, installCrds, poolObject as resourcePool } from '../api/fulcrum-api.js';
-import { eventually, kubectl, testKubeConfig } from '../support/cluster.js';
-import { addNodes, type RunningOperator, startOperator } from '../support/operator.js';
-import { startPrometheus, type RunningPrometheus } from '../support/prometheus.js';
+import { eventually, testKubeConfig } from '../support/cluster.js';
 import { condition, type PoolObject } from '../rebalance/scenario.js';
-import { UsageExporter } from '../rebalance/usage-exporter.js';
+import { startMeasuredPool, type MeasuredPool } from './measured-pool.js';
 
 const CEILING_MC = 6_400; // 80 % of 8 cores
 const START_MC = 4_000;
 const RISE_MC_PER_S = 15;
 
 const kc = testKubeConfig();
-const fulcrum = new FulcrumObjects(kc);
 const core = kc.makeApiClient(k8s.CoreV1Api);
 const pool = `cap-${Math.random().toString(36).slice(2, 7)}`;
-const nodes = Array.from({ length: 4 }, (_, i) => `${pool}-${i}`);
 /** When the rise starts (ms since the epoch); until then usage is flat. */
 let riseFrom = Infinity;
 const cpuAt = (ms: number): number => START_MC + (RISE_MC_PER_S * Math.max(0, ms - riseFrom)) / 1_000;
-const exporter = new UsageExporter(kc, nodes, () => cpuAt(Date.now()));
-let prometheus: RunningPrometheus | undefined;
-let operator: RunningOperator | undefined;
-
-function sourceConfig(url: string): Extract<MetricsSourceConfig, { kind: 'prometheus' }> {
-  return {
-    kind: 'prometheus',
-    url,
-    queries: { ...defaultPrometheusQueries('5s'), ephemeralStorage: null, network: null },
-  };
-}
+let measured: MeasuredPool;
 
 async function poolObject(): Promise<
   PoolObject & { status?: { recommendation?: { nodes?: number; reason?: string } } }
 > {
-  return (await fulcrum.get(resourcePool(pool, {}))) as PoolObject;
+  return (await measured.read()) as PoolObject;
 }
 
 beforeAll(async () => {
-  await installCrds(kc);
-  await addNodes(
-    nodes.map((name) => ({ name, cpu: '8', memory: '32Gi', labels: { 'fulcrum.io/pool': pool } })),
+  measured = await startMeasuredPool(
+    kc,
+    pool,
+    { forecast: 'Holt', horizon: '2m', scaleRecommendations: true },
+    cpuAt,
   );
-  await fulcrum.create(
-    resourcePool(pool, {
-      nodeSelector: { matchLabels: { 'fulcrum.io/pool': pool } },
-      rebalancing: { mode: 'Off', interval: '5s', metricsWindow: '10s' },
-      failover: { mode: 'Off' },
-      optimization: { forecast: 'Holt', horizon: '2m', scaleRecommendations: true },
-    }),
-  );
-  await exporter.start();
-  await exporter.serve();
-  prometheus = await startPrometheus([exporter.target]);
-  operator = await startOperator(kc, { rebalancing: { metricsSource: sourceConfig(prometheus.url) } });
 }, 120_000);
 
-afterAll(async () => {
-  await operator?.stop();
-  await exporter.close();
-  await prometheus?.stop();
-  await fulcrum.deleteCreated();
-  await kubectl(['delete', 'nodes', '-l', `fulcrum.io/pool=${pool}`, '--wait=false']).catch(() => undefined);
-}, 60_000);
+afterAll(() => measured?.close(), 60_000);
 
 test('flat at 50 %: CapacityPressure=False, and one node of four could go', async () => {
   const object = await eventually(
@@ -116,7 +83,7 @@ test('rising usage: CapacityPressure=True with a node count before any node cros
   );
   const seenAt = Date.now();
   // What the nodes publish now is what Prometheus will read a scrape later: every node still under 80 %.
-  expect(Math.max(...[...exporter.current().values()].map((u) => u.cpu))).toBeLessThan(CEILING_MC);
+  expect(Math.max(...[...measured.exporter.current().values()].map((u) => u.cpu))).toBeLessThan(CEILING_MC);
   expect(seenAt).toBeLessThan(crossing);
   const pressure = condition(object, 'CapacityPressure');
   expect(pressure?.reason).toBe('ForecastOverCapacity');
