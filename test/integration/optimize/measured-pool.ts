@@ -29,6 +29,8 @@ export async function startMeasuredPool(
   optimization: Record<string, unknown>,
   /** Each node's cpu usage at a time (ms since the epoch), millicores. */
   cpuAt: (ms: number) => number,
+  /** Fields of spec.rebalancing over the shared ones (mode Off, interval 5s, metricsWindow 10s). */
+  rebalancing: Record<string, unknown> = {},
 ): Promise<MeasuredPool> {
   const custom = kc.makeApiClient(k8s.CustomObjectsApi);
   const nodes = Array.from({ length: 4 }, (_, i) => `${pool}-${i}`);
@@ -39,7 +41,7 @@ export async function startMeasuredPool(
   );
   const spec = {
     nodeSelector: { matchLabels: { 'fulcrum.io/pool': pool } },
-    rebalancing: { mode: 'Off', interval: '5s', metricsWindow: '10s' },
+    rebalancing: { mode: 'Off', interval: '5s', metricsWindow: '10s', ...rebalancing },
     failover: { mode: 'Off' },
     optimization,
   };
