@@ -12,6 +12,7 @@
  * Usage: node --expose-gc dist/bench/scale-subject.js <server-url> <expected-events>
  */
 import { performance } from 'node:perf_hooks';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { KubeConfig, Watch } from '@kubernetes/client-node';
 import { silentLogger } from '../src/observability/logger.js';
 import { createOperator } from '../src/runtime/operator.js';
@@ -19,7 +20,11 @@ import { createOperator } from '../src/runtime/operator.js';
 interface Memory {
   rssMib: number;
   heapUsedMib: number;
+  heapTotalMib: number;
+  externalMib: number;
   peakRssMib: number;
+  /** Committed size of each V8 heap space (new_space, old_space, ...). */
+  spacesMib: Record<string, number>;
 }
 
 const [url = '', expectText = '10000'] = process.argv.slice(2);
@@ -33,7 +38,12 @@ function memory(): Memory {
   return {
     rssMib: mib(usage.rss),
     heapUsedMib: mib(usage.heapUsed),
+    heapTotalMib: mib(usage.heapTotal),
+    externalMib: mib(usage.external),
     peakRssMib: mib(process.resourceUsage().maxRSS * 1024),
+    spacesMib: Object.fromEntries(
+      getHeapSpaceStatistics().map((s) => [s.space_name, mib(s.physical_space_size)]),
+    ),
   };
 }
 

@@ -5,8 +5,13 @@
  * (scale-subject.ts) runs the operator against it through the real informer code. Measured in that
  * process: sync time (start to every informer synced), heap used and RSS after sync and after 10,000 watch
  * updates (each after a full GC), peak RSS, and the time to handle each watch event.
+ *
+ * The subject runs with the V8 flags the operator ships with (NODE_OPTIONS of deploy/operator/deployment.yaml),
+ * so what is measured is what is installed. `SCALE_SUBJECT_ARGS` adds Node flags for a diagnosis
+ * (e.g. `--cpu-prof`); results measured with it are not the shipped figures.
  */
 import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { BenchArgs } from './args.js';
 import { ScaleApiServer } from './scale-server.js';
@@ -17,7 +22,10 @@ const UPDATES = 10_000;
 interface Memory {
   rssMib: number;
   heapUsedMib: number;
+  heapTotalMib: number;
+  externalMib: number;
   peakRssMib: number;
+  spacesMib: Record<string, number>;
 }
 
 interface SizeResult {
@@ -81,7 +89,7 @@ async function measure(nodes: number, pods: number, updates: number): Promise<Si
   const server = new ScaleApiServer({ nodes, pods });
   const url = await server.listen();
   const subject = fork(resolve(import.meta.dirname, 'scale-subject.js'), [url, String(updates)], {
-    execArgv: ['--expose-gc'],
+    execArgv: ['--expose-gc', ...shippedNodeOptions(), ...extraArgs()],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   try {
@@ -109,6 +117,21 @@ async function measure(nodes: number, pods: number, updates: number): Promise<Si
   }
 }
 
+/** The NODE_OPTIONS value of the shipped Deployment, as separate flags. */
+function shippedNodeOptions(): string[] {
+  const manifest = readFileSync(
+    resolve(import.meta.dirname, '../../deploy/operator/deployment.yaml'),
+    'utf8',
+  );
+  const value = /name: NODE_OPTIONS\s+value: (.+)/.exec(manifest)?.[1];
+  if (!value) throw new Error('deploy/operator/deployment.yaml sets no NODE_OPTIONS');
+  return value.trim().split(/\s+/);
+}
+
+function extraArgs(): string[] {
+  return process.env.SCALE_SUBJECT_ARGS?.split(' ').filter(Boolean) ?? [];
+}
+
 function next(subject: ReturnType<typeof fork>, phase: string): Promise<SubjectMessage> {
   return new Promise((resolvePromise, reject) => {
     const onMessage = (message: SubjectMessage): void => {
@@ -134,6 +157,16 @@ function printRow(r: SizeResult): void {
       `after updates RSS ${r.afterUpdates.rssMib} MiB, heap ${r.afterUpdates.heapUsedMib} MiB, peak RSS ${r.afterUpdates.peakRssMib} MiB; ` +
       `event p50 ${r.eventP50Ms.toFixed(3)} ms p99 ${r.eventP99Ms.toFixed(3)} ms max ${r.eventMaxMs.toFixed(1)} ms; ${r.bytesPerPod} B/pod heap`,
   );
+  for (const [when, m] of [
+    ['after sync', r.afterSync],
+    ['after updates', r.afterUpdates],
+  ] as const) {
+    const spaces = Object.entries(m.spacesMib)
+      .filter(([, v]) => v >= 1)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+    console.log(`  ${when}: heap committed ${m.heapTotalMib} MiB (${spaces}), external ${m.externalMib} MiB`);
+  }
 }
 
 function round(n: number): number {
