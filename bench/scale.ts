@@ -12,6 +12,7 @@
  */
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import type { BenchArgs } from './args.js';
 import { ScaleApiServer } from './scale-server.js';
@@ -32,6 +33,7 @@ interface SizeResult {
   nodes: number;
   pods: number;
   syncS: number;
+  syncCpuS: number;
   baseline: Memory;
   afterSync: Memory;
   afterUpdates: Memory;
@@ -42,7 +44,14 @@ interface SizeResult {
 }
 
 type SubjectMessage =
-  | { phase: 'synced'; syncS: number; baseline: Memory; memory: Memory; objects: { pods: number } }
+  | {
+      phase: 'synced';
+      syncS: number;
+      syncCpuS: number;
+      baseline: Memory;
+      memory: Memory;
+      objects: { pods: number };
+    }
   | { phase: 'updated'; events: number[]; memory: Memory };
 
 export async function runScale(args: BenchArgs): Promise<BenchResult> {
@@ -56,6 +65,8 @@ export async function runScale(args: BenchArgs): Promise<BenchResult> {
             { nodes: 5_000, pods: 150_000 },
           ];
   const results: SizeResult[] = [];
+  // The machine is shared: the load average before and after says how much wall times are worth.
+  const loadBefore = loadavg().map((l) => round(l));
   for (const size of sizes) {
     const result = await measure(size.nodes, size.pods, args.quick ? 1_000 : UPDATES);
     results.push(result);
@@ -64,12 +75,19 @@ export async function runScale(args: BenchArgs): Promise<BenchResult> {
   const largest = results[results.length - 1] as SizeResult;
   return {
     suite: 'scale',
-    params: { sizes, updates: args.quick ? 1_000 : UPDATES, machine: machine() },
+    params: {
+      sizes,
+      updates: args.quick ? 1_000 : UPDATES,
+      machine: machine(),
+      loadavg: { before: loadBefore, after: loadavg().map((l) => round(l)) },
+      nodeOptions: shippedNodeOptions().join(' '),
+    },
     metrics: {
       rss_mib: largest.afterUpdates.rssMib,
       heap_used_mib: largest.afterUpdates.heapUsedMib,
       peak_rss_mib: largest.afterUpdates.peakRssMib,
       sync_s: round(largest.syncS),
+      sync_cpu_s: round(largest.syncCpuS),
       event_p50_ms: round(largest.eventP50Ms),
       event_p99_ms: round(largest.eventP99Ms),
       bytes_per_pod: largest.bytesPerPod,
@@ -78,6 +96,7 @@ export async function runScale(args: BenchArgs): Promise<BenchResult> {
           [`rss_after_sync_mib_${r.nodes}n_${r.pods}p`, r.afterSync.rssMib],
           [`rss_after_updates_mib_${r.nodes}n_${r.pods}p`, r.afterUpdates.rssMib],
           [`sync_s_${r.nodes}n_${r.pods}p`, round(r.syncS)],
+          [`sync_cpu_s_${r.nodes}n_${r.pods}p`, round(r.syncCpuS)],
           [`event_p99_ms_${r.nodes}n_${r.pods}p`, round(r.eventP99Ms)],
         ]),
       ),
@@ -103,6 +122,7 @@ async function measure(nodes: number, pods: number, updates: number): Promise<Si
       nodes,
       pods,
       syncS: synced.syncS,
+      syncCpuS: synced.syncCpuS,
       baseline: synced.baseline,
       afterSync: synced.memory,
       afterUpdates: updated.memory,
@@ -153,7 +173,7 @@ async function waitFor(check: () => boolean): Promise<void> {
 
 function printRow(r: SizeResult): void {
   console.log(
-    `${r.nodes} nodes / ${r.pods} pods: sync ${r.syncS.toFixed(1)} s; after sync RSS ${r.afterSync.rssMib} MiB, heap ${r.afterSync.heapUsedMib} MiB; ` +
+    `${r.nodes} nodes / ${r.pods} pods: sync ${r.syncS.toFixed(1)} s (${r.syncCpuS.toFixed(1)} s CPU); after sync RSS ${r.afterSync.rssMib} MiB, heap ${r.afterSync.heapUsedMib} MiB; ` +
       `after updates RSS ${r.afterUpdates.rssMib} MiB, heap ${r.afterUpdates.heapUsedMib} MiB, peak RSS ${r.afterUpdates.peakRssMib} MiB; ` +
       `event p50 ${r.eventP50Ms.toFixed(3)} ms p99 ${r.eventP99Ms.toFixed(3)} ms max ${r.eventMaxMs.toFixed(1)} ms; ${r.bytesPerPod} B/pod heap`,
   );
