@@ -12,6 +12,7 @@
  * Usage: node --expose-gc dist/bench/scale-subject.js <server-url> <expected-events>
  */
 import { performance } from 'node:perf_hooks';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { KubeConfig, Watch } from '@kubernetes/client-node';
 import { silentLogger } from '../src/logging/logger.js';
 import { createOperator } from '../src/runtime/operator.js';
@@ -19,7 +20,11 @@ import { createOperator } from '../src/runtime/operator.js';
 interface Memory {
   rssMib: number;
   heapUsedMib: number;
+  heapTotalMib: number;
+  externalMib: number;
   peakRssMib: number;
+  /** Committed size of each V8 heap space (new_space, old_space, ...). */
+  spacesMib: Record<string, number>;
 }
 
 const [url = '', expectText = '10000'] = process.argv.slice(2);
@@ -33,7 +38,12 @@ function memory(): Memory {
   return {
     rssMib: mib(usage.rss),
     heapUsedMib: mib(usage.heapUsed),
+    heapTotalMib: mib(usage.heapTotal),
+    externalMib: mib(usage.external),
     peakRssMib: mib(process.resourceUsage().maxRSS * 1024),
+    spacesMib: Object.fromEntries(
+      getHeapSpaceStatistics().map((s) => [s.space_name, mib(s.physical_space_size)]),
+    ),
   };
 }
 
@@ -73,13 +83,17 @@ async function main(): Promise<void> {
   });
   const stop = new AbortController();
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   const running = operator.start(stop.signal);
   const informers = operator.informers.all();
   while (!informers.every((i) => i.hasSynced())) await new Promise((r) => setTimeout(r, 20));
   const syncS = (performance.now() - started) / 1000;
+  // CPU time of the sync (user + system, all threads): unlike wall time, barely moved by a busy machine.
+  const cpu = process.cpuUsage(cpuStarted);
+  const syncCpuS = (cpu.user + cpu.system) / 1e6;
   await new Promise((r) => setTimeout(r, 3000)); // controllers compute and write their first statuses
   const objects = { pods: operator.informers.pods.size, nodes: operator.informers.nodes.size };
-  process.send?.({ phase: 'synced', syncS, objects, baseline, memory: memory() });
+  process.send?.({ phase: 'synced', syncS, syncCpuS, objects, baseline, memory: memory() });
   const before = samples.length;
   while (samples.length - before < expected) await new Promise((r) => setTimeout(r, 50));
   const events = samples.slice(before);

@@ -20,6 +20,7 @@ import type { Clock } from '../clock/clock.js';
 import { Informer, type InformerOptions } from './informer.js';
 import { kubeListWatchSource, type ListPageFn } from './list-watch-source.js';
 import type { CachedObject } from './object-key.js';
+import { wireListPage } from './wire-list.js';
 
 /** A custom resource as the informer caches it: plain JSON, validated by the consumer (src/api). */
 export interface CustomObject extends KubernetesObject {
@@ -61,8 +62,8 @@ export type SharedInformerOptions = Partial<Omit<InformerOptions<CachedObject>, 
 /**
  * Builds the cluster informers from a KubeConfig. Built-in kinds are decoded exactly as the generated list
  * calls decode them (Dates for timestamps) whether they come from a list or a watch; custom resources
- * stay plain JSON. Pods and nodes are cached as lean records (lean-pod.ts, lean-node.ts), pruned page by
- * page as a list arrives; for the other kinds `managedFields` are dropped before caching.
+ * stay plain JSON, and so do pods, which `leanPod` reads as wire JSON. Pods and nodes are cached as lean
+ * records (lean-pod.ts, lean-node.ts), pruned page by page as a list arrives; for the other kinds `managedFields` are dropped before caching.
  */
 export function createClusterInformers<
   Pool extends CustomObject = CustomObject,
@@ -102,11 +103,12 @@ export function createClusterInformers<
       'V1Node',
       (node) => leanNode(node, interner),
     ),
+    // Pods come as wire JSON, list and watch alike, straight into `leanPod` (see wire-list.ts for why).
     pods: make<V1Pod, LeanPod>(
       'pods',
       '/api/v1/pods',
-      (p, o) => core.listPodForAllNamespaces(p, o),
-      'V1Pod',
+      wireListPage<V1Pod>(kubeConfig, '/api/v1/pods'),
+      undefined,
       (pod) => leanPod(pod, interner),
     ),
     nodeLeases: make<V1Lease>(

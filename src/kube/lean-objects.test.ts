@@ -217,6 +217,44 @@ describe('lean pod records', () => {
   });
 });
 
+describe('lean pod records from wire JSON (as the pod informer receives them)', () => {
+  /** `pod` as the API server sends it: timestamps as text, no members left undefined. */
+  const wire = (pod: V1Pod): V1Pod => JSON.parse(JSON.stringify(ObjectSerializer.serialize(pod, 'V1Pod')));
+
+  test('equal to the record built from the decoded pod, timestamps as Dates', () => {
+    const pod = fullPod('ending', {
+      metadata: { ...fullPod('x').metadata, deletionTimestamp: '2026-12-05T09:00:00Z' },
+      spec: {
+        ...fullPod('x').spec,
+        volumes: [
+          {
+            name: 'scratch',
+            ephemeral: {
+              volumeClaimTemplate: {
+                metadata: { creationTimestamp: '2026-12-05T08:00:00Z', labels: { a: 'b' } },
+                spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+              },
+            },
+          },
+          { name: 'cache', emptyDir: {} },
+        ],
+      },
+      status: { phase: 'Running', startTime: '2026-12-05T08:00:01Z', conditions: [] },
+    });
+    const raw = wire(pod);
+    expect(typeof raw.metadata?.creationTimestamp).toBe('string');
+    const fromWire = leanPod(raw, new Interner());
+    expect(fromWire).toEqual(leanPod(pod, new Interner()));
+    expect(fromWire.metadata?.creationTimestamp).toEqual(new Date('2026-12-05T08:00:00Z'));
+    expect(fromWire.metadata?.deletionTimestamp).toEqual(new Date('2026-12-05T09:00:00Z'));
+    expect(fromWire.status?.startTime).toEqual(new Date('2026-12-05T08:00:01Z'));
+    expect(fromWire.spec?.volumes?.[0]?.ephemeral?.volumeClaimTemplate?.metadata?.creationTimestamp).toEqual(
+      new Date('2026-12-05T08:00:00Z'),
+    );
+    expect(leanRecordProblems(pod, fromWire, POD_READERS)).toEqual([]);
+  });
+});
+
 describe('lean node records', () => {
   test('every reader gives the same answer on the lean record, and every field it reads is kept', () => {
     const node = fullNode('node-1');

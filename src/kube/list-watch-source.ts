@@ -42,10 +42,11 @@ export interface ListWatchSource<T extends CachedObject> {
   ): Promise<void>;
 }
 
-/** One page of a list call, with request options that carry the abort signal. */
+/** One page of a list call, with request options that carry the abort signal (and the signal itself). */
 export type ListPageFn<T extends KubernetesObject> = (
   page: { limit?: number; _continue?: string },
   options: ConfigurationOptions,
+  signal?: AbortSignal,
 ) => Promise<KubernetesListObject<T>>;
 
 export interface KubeListWatchOptions<Wire extends KubernetesObject, T extends CachedObject = Wire> {
@@ -100,6 +101,7 @@ async function listAllPages<Wire extends KubernetesObject, T extends CachedObjec
       options.list(
         { ...(limit > 0 ? { limit } : {}), ...(token ? { _continue: token } : {}) },
         requestOptions(signal),
+        signal,
       ),
       signal,
     );

@@ -1,7 +1,8 @@
 /**
  * The lean pod and node records on real objects from the API server: for every pod and node the informers
  * cache, each reader of src/testing/lean-readers.ts gives the same answer on the cached lean record as on
- * the full object read from the API server, and every field it reads is kept. The pods cover what
+ * the full object read from the API server, and every field it reads is kept; a pod's record, built from
+ * wire JSON, is the one built from the client's decoded pod. The pods cover what
  * controllers look at: Deployment replicas (owner, sidecar and init containers, host ports, tolerations,
  * required node affinity, node selector, priority class, network annotation, last-applied annotation),
  * StatefulSet pods with a PVC, a bare pod with emptyDir and hostPath volumes, a gated pod, an
@@ -10,7 +11,8 @@
 import * as k8s from '@kubernetes/client-node';
 import { waitForCacheSync } from '../../../src/kube/informer.js';
 import { createClusterInformers } from '../../../src/kube/informers.js';
-import { LAST_APPLIED_ANNOTATION } from '../../../src/kube/lean-pod.js';
+import { Interner } from '../../../src/kube/interner.js';
+import { LAST_APPLIED_ANNOTATION, leanPod } from '../../../src/kube/lean-pod.js';
 import { objectKey } from '../../../src/kube/object-key.js';
 import { leanRecordProblems } from '../../../src/testing/lean-check.js';
 import { NODE_READERS, POD_READERS } from '../../../src/testing/lean-readers.js';
@@ -152,6 +154,11 @@ test('every cached pod and node answers every reader as the full object does', a
         return cached?.metadata?.resourceVersion === pod.metadata?.resourceVersion ? cached : undefined;
       });
       problems.push(...leanRecordProblems(pod, lean, POD_READERS).map((p) => `pod ${objectKey(pod)}: ${p}`));
+      // The informer builds pod records from wire JSON; the same record as from the client's decoded pod.
+      if (sortedJson(lean) !== sortedJson(leanPod(pod, new Interner())))
+        problems.push(`pod ${objectKey(pod)}: wire record differs from the decoded pod's`);
+      if (!(lean.metadata?.creationTimestamp instanceof Date))
+        problems.push(`pod ${objectKey(pod)}: creationTimestamp is not a Date`);
     }
     for (const node of nodes) {
       const lean = informers.nodes.get(objectKey(node));
@@ -185,3 +192,10 @@ test('every cached pod and node answers every reader as the full object does', a
     await ns.remove();
   }
 });
+
+/** JSON with every object's keys sorted: the wire and the client's decoder order keys differently. */
+function sortedJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort()) : v,
+  );
+}
