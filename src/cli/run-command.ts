@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { newKubeConfig, type RequestRateLimit } from '../kube/throttled-kubeconfig.js';
-import { createLogger } from '../logging/logger.js';
+import { createLogger, type Logger } from '../logging/logger.js';
 import { metricsSourceFromFlags } from './metrics-source-flag.js';
 import { allowCidrs } from '../probes/index.js';
 import { selfSignedCertificate } from '../observability/self-signed-cert.js';
@@ -44,7 +44,36 @@ Flags:
   --log-format FORMAT        json or text (default json)`;
 
 export async function runCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({
+  // 1. Parse the flags; --help stops here.
+  const values = parseRunFlags(args);
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  // 2. The logger and the kubeconfig (the request rate limit is checked first, then the file is read).
+  const logger = createLogger({ level: values['log-level'], pretty: values['log-format'] === 'text' });
+  const kubeConfig = loadKubeConfig(
+    values.kubeconfig,
+    requestRateLimit(values['kube-api-qps'], values['kube-api-burst']),
+  );
+  // 3. The operator, from the remaining flags (checked in the order they are read), run until a signal.
+  const operator = createOperator(operatorOptions(values, kubeConfig, logger));
+  logger.info(
+    {
+      server: kubeConfig.getCurrentCluster()?.server,
+      host: hostname(),
+      identity: operator.elector?.identity,
+    },
+    'starting fulcrum',
+  );
+  await runUntilSignalled((signal) => operator.start(signal), logger);
+  return 0;
+}
+
+type RunFlags = ReturnType<typeof parseRunFlags>;
+
+function parseRunFlags(args: string[]) {
+  return parseArgs({
     args,
     options: {
       kubeconfig: { type: 'string' },
@@ -71,62 +100,54 @@ export async function runCommand(args: string[]): Promise<number> {
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  const logger = createLogger({ level: values['log-level'], pretty: values['log-format'] === 'text' });
-  const kubeConfig = loadKubeConfig(
-    values.kubeconfig,
-    requestRateLimit(values['kube-api-qps'], values['kube-api-burst']),
-  );
+  }).values;
+}
+
+function operatorOptions(values: RunFlags, kubeConfig: KubeConfig, logger: Logger): OperatorOptions {
   const [host, port] = splitAddress(values['health-address'], '--health-address');
   const metrics = metricsServing(values);
-  const operator = createOperator({
+  const failover = failoverOptions(values);
+  const rebalancing = rebalancingOptions(values);
+  return {
     kubeConfig,
     logger,
     health: { host, port },
     ...(metrics ? { metrics } : {}),
-    ...(parseBool(values.failover, '--failover')
-      ? {
-          failover: {
-            probeRedirects: allowCidrs(listFlag(values['probe-allow-cidrs'])),
-            // Both installs set $NODE_NAME from spec.nodeName: the operator never fails over its own node.
-            ...(process.env.NODE_NAME ? { ownNode: process.env.NODE_NAME } : {}),
-          },
-        }
-      : {}),
-    ...(parseBool(values.rebalance, '--rebalance')
-      ? {
-          rebalancing: {
-            metricsSource: metricsSourceFromFlags(values['metrics-source'], values['prometheus-url']),
-          },
-        }
-      : {}),
+    ...(failover ? { failover } : {}),
+    ...(rebalancing ? { rebalancing } : {}),
     // The operator's own pods are never evicted: they run in $POD_NAMESPACE (set by both installs). Out of
     // a cluster there is no such namespace; the Lease's may hold workloads and is not assumed to be ours.
     ...(process.env.POD_NAMESPACE ? { namespace: process.env.POD_NAMESPACE } : {}),
-    leaderElection: {
-      enabled: parseBool(values['leader-elect'], '--leader-elect'),
-      namespace: values['lease-namespace'],
-      name: values['lease-name'],
-      identity: values.identity ?? undefined,
-      leaseDurationMs: seconds(values['lease-duration'], '--lease-duration'),
-      renewDeadlineMs: seconds(values['renew-deadline'], '--renew-deadline'),
-      retryPeriodMs: seconds(values['retry-period'], '--retry-period'),
-    },
-  });
-  logger.info(
-    {
-      server: kubeConfig.getCurrentCluster()?.server,
-      host: hostname(),
-      identity: operator.elector?.identity,
-    },
-    'starting fulcrum',
-  );
-  await runUntilSignalled((signal) => operator.start(signal), logger);
-  return 0;
+    leaderElection: leaderElectionOptions(values),
+  };
+}
+
+/** The failover options, or undefined when --failover=false. */
+function failoverOptions(values: RunFlags): OperatorOptions['failover'] {
+  if (!parseBool(values.failover, '--failover')) return undefined;
+  return {
+    probeRedirects: allowCidrs(listFlag(values['probe-allow-cidrs'])),
+    // Both installs set $NODE_NAME from spec.nodeName: the operator never fails over its own node.
+    ...(process.env.NODE_NAME ? { ownNode: process.env.NODE_NAME } : {}),
+  };
+}
+
+/** The rebalancing options, or undefined when --rebalance=false. */
+function rebalancingOptions(values: RunFlags): OperatorOptions['rebalancing'] {
+  if (!parseBool(values.rebalance, '--rebalance')) return undefined;
+  return { metricsSource: metricsSourceFromFlags(values['metrics-source'], values['prometheus-url']) };
+}
+
+function leaderElectionOptions(values: RunFlags): NonNullable<OperatorOptions['leaderElection']> {
+  return {
+    enabled: parseBool(values['leader-elect'], '--leader-elect'),
+    namespace: values['lease-namespace'],
+    name: values['lease-name'],
+    identity: values.identity ?? undefined,
+    leaseDurationMs: seconds(values['lease-duration'], '--lease-duration'),
+    renewDeadlineMs: seconds(values['renew-deadline'], '--renew-deadline'),
+    retryPeriodMs: seconds(values['retry-period'], '--retry-period'),
+  };
 }
 
 function loadKubeConfig(path: string | undefined, limit: RequestRateLimit): KubeConfig {

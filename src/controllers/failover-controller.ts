@@ -25,6 +25,7 @@ import {
   isFenced,
   planNodeGone,
   planPool,
+  type PoolPlan,
   planStatus,
   podsOnNode,
   type FailoverStatusInput,
@@ -223,25 +224,9 @@ export class FailoverController implements Runnable {
     const failover = pool.spec.failover;
     const members = this.members(poolName);
     const now = this.clock.now();
-    const policy = {
-      pool: poolName,
-      fencing: failover.fencing,
-      outOfServiceEffect: 'NoSchedule' as const,
-      now,
-      policyOf: (pod: Parameters<typeof failoverPolicyOf>[1]) => failoverPolicyOf(this.lookup, pod),
-      ownerKind: (pod: Parameters<typeof ownerKindOf>[1]) => ownerKindOf(this.lookup, pod),
-      isMirrorPod: (pod: Parameters<typeof isMirrorPod>[1]) => isMirrorPod(this.lookup, pod),
-      safeTimeMs: parseDuration(failover.safeTime),
-      leaseRenewTime: (node: string) =>
-        leaseRenewTime(this.deps.informers.nodeLeases.get(`kube-node-lease/${node}`)),
-    };
+    const policy = this.planPolicy(poolName, failover, now);
     const podsOf = (node: string) => podsOnNode(this.deps.model, node);
-    const settingsError = term.supervisor.problem(poolName);
-    const probes = {
-      probeType: failover.probe.type,
-      counts: term.tracker.probeCounts(members),
-      ...(settingsError !== undefined ? { settingsError } : {}),
-    };
+    const probes = this.probeReport(term, poolName, failover, members);
     const global = await this.globalVerdict(term, members, now, signal);
     const started = performance.now();
     const plan = planPool({
@@ -277,15 +262,64 @@ export class FailoverController implements Runnable {
         health: (name) => term.tracker.state(name),
         signal,
       };
-      for (const p of plan.failover) await term.executor.failover(p, ctx, result);
-      for (const p of plan.unfence) await term.executor.unfence(p, ctx, result);
-      await this.releaseDeletedNodes(term, poolName, ctx, result);
+      await this.execute(term, plan, ctx, result);
     }
     this.settle(term, poolName, members);
     this.reportProbes(object, probes);
     await this.writeStatus(term, object, pool, members, plan.verdict, probes, signal);
     if (result.failures.length > 0)
       throw new Error(`failover of pool ${poolName}: ${result.failures.join('; ')}`);
+    return this.requeueAfter(term, poolName, result);
+  }
+
+  /** The pool's settings and lookups the planners need (planPool, and planFailover again when executing). */
+  private planPolicy(poolName: string, failover: ResourcePool['spec']['failover'], now: number) {
+    return {
+      pool: poolName,
+      fencing: failover.fencing,
+      outOfServiceEffect: 'NoSchedule' as const,
+      now,
+      policyOf: (pod: Parameters<typeof failoverPolicyOf>[1]) => failoverPolicyOf(this.lookup, pod),
+      ownerKind: (pod: Parameters<typeof ownerKindOf>[1]) => ownerKindOf(this.lookup, pod),
+      isMirrorPod: (pod: Parameters<typeof isMirrorPod>[1]) => isMirrorPod(this.lookup, pod),
+      safeTimeMs: parseDuration(failover.safeTime),
+      leaseRenewTime: (node: string) =>
+        leaseRenewTime(this.deps.informers.nodeLeases.get(`kube-node-lease/${node}`)),
+    };
+  }
+
+  /** The probe type, the members' probe counts and the probe settings' problem, if any. */
+  private probeReport(
+    term: Term,
+    poolName: string,
+    failover: ResourcePool['spec']['failover'],
+    members: readonly string[],
+  ) {
+    const settingsError = term.supervisor.problem(poolName);
+    return {
+      probeType: failover.probe.type,
+      counts: term.tracker.probeCounts(members),
+      ...(settingsError !== undefined ? { settingsError } : {}),
+    };
+  }
+
+  /** Carries out the plan in order: fail over (fence), unfence, then release the nodes that were deleted. */
+  private async execute(
+    term: Term,
+    plan: PoolPlan,
+    ctx: PoolContext,
+    result: ExecutionResult,
+  ): Promise<void> {
+    for (const p of plan.failover) await term.executor.failover(p, ctx, result);
+    for (const p of plan.unfence) await term.executor.unfence(p, ctx, result);
+    await this.releaseDeletedNodes(term, ctx.pool, ctx, result);
+  }
+
+  /**
+   * When to look at the pool again: the executor's earliest retry, or soon while a fenced node's failover is
+   * still in progress (at least 100 ms); otherwise only on a change.
+   */
+  private requeueAfter(term: Term, poolName: string, result: ExecutionResult): ReconcileResult {
     const pending = [...term.progress.ofPool(poolName).values()].some(
       (p) => p.completedAt === undefined && p.fencedAt !== undefined,
     );

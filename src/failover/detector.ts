@@ -227,67 +227,80 @@ export function step(state: NodeHealthState, observation: Observation, config: D
 /** Updates the channel the observation belongs to. */
 function applyChannel(state: NodeHealthState, o: Observation, config: DetectorConfig): NodeHealthState {
   const at = o.at;
-  const base = {
+  const base: NodeHealthState = {
     ...state,
     lastAt: { ...state.lastAt, [o.kind]: at },
     lastObservedAt: Math.max(state.lastObservedAt ?? at, at),
   };
   switch (o.kind) {
-    case 'probe': {
-      if (o.inconclusive) return { ...base, inconclusive: o.reason ?? 'probe not attempted' };
-      if (o.ok) {
-        const evidence = { ...state.evidence, probe: 'ok' as ProbeSignal };
-        return {
-          ...base,
-          evidence,
-          consecutiveFailures: 0,
-          consecutiveSuccesses: state.consecutiveSuccesses + 1,
-          inconclusive: undefined,
-          probeFailingSince: undefined,
-        };
-      }
-      const failures = state.consecutiveFailures + 1;
-      const probe: ProbeSignal = failures >= config.failureThreshold ? 'failing' : 'unknown';
-      const reason: FailureReason = { source: 'probe', message: o.reason ?? 'probe failed' };
-      return {
-        ...base,
-        evidence: { ...state.evidence, probe },
-        consecutiveFailures: failures,
-        consecutiveSuccesses: 0,
-        inconclusive: undefined,
-        probeFailingSince: state.probeFailingSince ?? at,
-        lastFailure: reason,
-        probeFailure: reason,
-      };
-    }
-    case 'lease': {
-      const lease: LeaseSignal = o.ageMs <= o.staleAfterMs ? 'fresh' : 'missed';
-      const next = {
-        ...base,
-        evidence: { ...state.evidence, lease },
-        leaseAgeMs: o.ageMs,
-        leaseStaleAfterMs: o.staleAfterMs,
-        leaseFirstSeenAt: state.leaseFirstSeenAt ?? at,
-        leaseRenewedAt: Number.isFinite(o.ageMs)
-          ? Math.max(state.leaseRenewedAt ?? Number.NEGATIVE_INFINITY, at - o.ageMs)
-          : state.leaseRenewedAt,
-      };
-      if (lease === 'missed')
-        next.lastFailure = { source: 'lease', ageMs: o.ageMs, staleAfterMs: o.staleAfterMs };
-      return next;
-    }
-    case 'condition': {
-      const condition: ConditionSignal = o.status === 'True' ? 'ready' : 'notReady';
-      const next = { ...base, evidence: { ...state.evidence, condition } };
-      if (o.status !== 'True') {
-        const reason: FailureReason = { source: 'condition', status: o.status };
-        if (o.reason !== undefined) reason.reason = o.reason;
-        if (o.message !== undefined) reason.message = o.message;
-        next.lastFailure = reason;
-      }
-      return next;
-    }
+    case 'probe':
+      return applyProbe(base, o, config);
+    case 'lease':
+      return applyLease(base, o);
+    case 'condition':
+      return applyCondition(base, o);
   }
+}
+
+/** The probe channel: streaks of answered and failed probes; an inconclusive probe is no evidence. */
+function applyProbe(state: NodeHealthState, o: ProbeObservation, config: DetectorConfig): NodeHealthState {
+  if (o.inconclusive) return { ...state, inconclusive: o.reason ?? 'probe not attempted' };
+  if (o.ok) {
+    const evidence = { ...state.evidence, probe: 'ok' as ProbeSignal };
+    return {
+      ...state,
+      evidence,
+      consecutiveFailures: 0,
+      consecutiveSuccesses: state.consecutiveSuccesses + 1,
+      inconclusive: undefined,
+      probeFailingSince: undefined,
+    };
+  }
+  const failures = state.consecutiveFailures + 1;
+  const probe: ProbeSignal = failures >= config.failureThreshold ? 'failing' : 'unknown';
+  const reason: FailureReason = { source: 'probe', message: o.reason ?? 'probe failed' };
+  return {
+    ...state,
+    evidence: { ...state.evidence, probe },
+    consecutiveFailures: failures,
+    consecutiveSuccesses: 0,
+    inconclusive: undefined,
+    probeFailingSince: state.probeFailingSince ?? o.at,
+    lastFailure: reason,
+    probeFailure: reason,
+  };
+}
+
+/** The Lease channel: fresh or missed, and the latest renewal the Lease's age proves. */
+function applyLease(state: NodeHealthState, o: LeaseObservation): NodeHealthState {
+  const at = o.at;
+  const lease: LeaseSignal = o.ageMs <= o.staleAfterMs ? 'fresh' : 'missed';
+  const next = {
+    ...state,
+    evidence: { ...state.evidence, lease },
+    leaseAgeMs: o.ageMs,
+    leaseStaleAfterMs: o.staleAfterMs,
+    leaseFirstSeenAt: state.leaseFirstSeenAt ?? at,
+    leaseRenewedAt: Number.isFinite(o.ageMs)
+      ? Math.max(state.leaseRenewedAt ?? Number.NEGATIVE_INFINITY, at - o.ageMs)
+      : state.leaseRenewedAt,
+  };
+  if (lease === 'missed')
+    next.lastFailure = { source: 'lease', ageMs: o.ageMs, staleAfterMs: o.staleAfterMs };
+  return next;
+}
+
+/** The condition channel: the node's Ready condition, with its reason when it is not True. */
+function applyCondition(state: NodeHealthState, o: ConditionObservation): NodeHealthState {
+  const condition: ConditionSignal = o.status === 'True' ? 'ready' : 'notReady';
+  const next = { ...state, evidence: { ...state.evidence, condition } };
+  if (o.status !== 'True') {
+    const reason: FailureReason = { source: 'condition', status: o.status };
+    if (o.reason !== undefined) reason.reason = o.reason;
+    if (o.message !== undefined) reason.message = o.message;
+    next.lastFailure = reason;
+  }
+  return next;
 }
 
 /** The state machine on top of the evidence table; see the file comment. */

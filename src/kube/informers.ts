@@ -74,26 +74,7 @@ export function createClusterInformers<
   const policy = kubeConfig.makeApiClient(PolicyV1Api);
   const custom = kubeConfig.makeApiClient(CustomObjectsApi);
   const interner = options.interner ?? new Interner();
-  const make = <Wire extends KubernetesObject, T extends CachedObject = Wire>(
-    name: string,
-    path: string,
-    list: ListPageFn<Wire>,
-    type?: string,
-    lean?: (object: Wire) => T,
-  ) =>
-    new Informer<T>({
-      ...(options as Partial<InformerOptions<T>>),
-      name,
-      transform: (o: T) =>
-        options.transform ? (options.transform(stripManagedFields(o)) as T) : stripManagedFields(o),
-      source: kubeListWatchSource<Wire, T>(kubeConfig, {
-        path,
-        list,
-        pageSize: options.pageSize,
-        decode: type ? (raw) => ObjectSerializer.deserialize(raw, type) as Wire : undefined,
-        transform: lean,
-      }),
-    });
+  const make = informerMaker(kubeConfig, options);
   const crPath = (plural: string) => `/apis/${FULCRUM_GROUP}/${FULCRUM_VERSION}/${plural}`;
   const informers = {
     nodes: make<V1Node, LeanNode>(
@@ -126,26 +107,70 @@ export function createClusterInformers<
     resourcePools: make<Pool>(
       'resourcepools',
       crPath('resourcepools'),
-      (p, o) =>
-        custom.listClusterCustomObject(
-          { ...p, group: FULCRUM_GROUP, version: FULCRUM_VERSION, plural: 'resourcepools' },
-          o,
-        ) as Promise<KubernetesListObject<Pool>>,
+      listClusterCustomObjects<Pool>(custom, 'resourcepools'),
     ),
     workloadPolicies: make<Policy>(
       'workloadpolicies',
       crPath('workloadpolicies'),
-      (p, o) =>
-        custom.listCustomObjectForAllNamespaces(
-          { ...p, group: FULCRUM_GROUP, version: FULCRUM_VERSION, resourcePlural: 'workloadpolicies' },
-          o,
-        ) as Promise<KubernetesListObject<Policy>>,
+      listCustomObjectsInAllNamespaces<Policy>(custom, 'workloadpolicies'),
     ),
   };
   return {
     ...informers,
     all: () => Object.values(informers) as unknown as Informer<CachedObject>[],
   };
+}
+
+/**
+ * The factory's informer maker: every informer gets the shared options, drops `managedFields` before the
+ * shared transform, and decodes built-in kinds by `type` (as the generated list calls do); `lean` prunes
+ * each object of a list page as it arrives.
+ */
+function informerMaker(kubeConfig: KubeConfig, options: SharedInformerOptions) {
+  return <Wire extends KubernetesObject, T extends CachedObject = Wire>(
+    name: string,
+    path: string,
+    list: ListPageFn<Wire>,
+    type?: string,
+    lean?: (object: Wire) => T,
+  ) =>
+    new Informer<T>({
+      ...(options as Partial<InformerOptions<T>>),
+      name,
+      transform: (o: T) =>
+        options.transform ? (options.transform(stripManagedFields(o)) as T) : stripManagedFields(o),
+      source: kubeListWatchSource<Wire, T>(kubeConfig, {
+        path,
+        list,
+        pageSize: options.pageSize,
+        decode: type ? (raw) => ObjectSerializer.deserialize(raw, type) as Wire : undefined,
+        transform: lean,
+      }),
+    });
+}
+
+/** Lists a cluster-scoped Fulcrum custom resource, page by page. */
+function listClusterCustomObjects<T extends CustomObject>(
+  custom: CustomObjectsApi,
+  plural: string,
+): ListPageFn<T> {
+  return (p, o) =>
+    custom.listClusterCustomObject(
+      { ...p, group: FULCRUM_GROUP, version: FULCRUM_VERSION, plural },
+      o,
+    ) as Promise<KubernetesListObject<T>>;
+}
+
+/** Lists a namespaced Fulcrum custom resource across all namespaces, page by page. */
+function listCustomObjectsInAllNamespaces<T extends CustomObject>(
+  custom: CustomObjectsApi,
+  resourcePlural: string,
+): ListPageFn<T> {
+  return (p, o) =>
+    custom.listCustomObjectForAllNamespaces(
+      { ...p, group: FULCRUM_GROUP, version: FULCRUM_VERSION, resourcePlural },
+      o,
+    ) as Promise<KubernetesListObject<T>>;
 }
 
 /** Drops `metadata.managedFields` (often half an object's size; nothing in Fulcrum reads them). */

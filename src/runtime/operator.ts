@@ -16,7 +16,10 @@ import { PoolIndex } from '../controllers/pool-index.js';
 import { PolicyIndex } from '../controllers/policy-index.js';
 import { AssumedBindings } from '../controllers/scheduler/assumed-bindings.js';
 import { actuatorEvictor } from '../controllers/scheduler/preemption-evictor.js';
-import { SchedulerController } from '../controllers/scheduler/scheduler-controller.js';
+import {
+  SchedulerController,
+  type SchedulerControllerOptions,
+} from '../controllers/scheduler/scheduler-controller.js';
 import { EventRecorder } from '../kube/event-recorder.js';
 import { createClusterInformers, type ClusterInformers } from '../kube/informers.js';
 import { LeaderElector } from '../kube/leader-election.js';
@@ -100,53 +103,21 @@ export function createOperator(options: OperatorOptions): Operator {
   const assumed = new AssumedBindings(() => Date.now());
   syncModelFromInformers(informers, model, { podView: (pod) => assumed.view(pod) });
   const pools = new PoolIndex(informers.resourcePools, informers.nodes, model);
-  const metrics = new OperatorMetrics(
-    new Registry(),
-    { version: buildInfo().version },
-    { defaultMetrics: true },
-  );
-  metrics.registerInformers(informers.all());
+  const metrics = operatorMetrics(informers);
   const events = new EventRecorder(kubeConfig.makeApiClient(CoreV1Api), { logger });
-  const customObjects = kubeConfig.makeApiClient(CustomObjectsApi);
-  const controllerMetrics = new ControllerMetrics(metrics.registry);
-  const operator = options.namespace !== undefined ? { namespace: options.namespace } : {};
-  const deps = {
-    informers,
-    model,
-    pools,
-    customObjects,
-    events,
-    logger,
-    metrics,
-    controllerMetrics,
-    operator,
-  };
+  const deps = controllerDeps(options, { informers, model, pools, metrics, events });
   const elector = createElector(options, metrics);
-  const health = new HealthServer({
-    host: options.health?.host ?? '0.0.0.0',
-    port: options.health?.port ?? 8080,
-    ...(options.metrics ? {} : { registry: metrics.registry }),
-    liveness: { informers: informersNotWedged(informers.all()) },
-    readiness: { informers: informersSynced(informers.all()) },
-    logger,
-  });
+  const health = healthServer(options, informers, metrics);
   const policies = new PolicyIndex(informers.workloadPolicies);
   // Measured usage, shared by rebalancing (which collects it) and the scheduler (which places by it).
   let nodeUsage: ReadonlyMap<string, ResourceVector> | undefined;
   const actuator = createKubeActuator(kubeConfig, { events, logger, registry: metrics.registry });
-  const scheduler = new SchedulerController({
-    informers,
-    model,
-    pools,
+  const scheduler = createScheduler({
+    ...deps,
     policies,
     assumed,
-    core: kubeConfig.makeApiClient(CoreV1Api),
-    events,
-    logger: logger.child({ controller: 'scheduler' }),
-    metrics: new SchedulerMetrics(metrics.registry),
-    reconcileMetrics: metrics.reconciles('scheduler'),
-    evictor: actuatorEvictor(actuator, logger.child({ controller: 'scheduler' })),
-    operator,
+    actuator,
+    kubeConfig,
     usage: () => nodeUsage,
   });
   const manager = new Manager({ logger, leaderElector: elector });
@@ -159,10 +130,7 @@ export function createOperator(options: OperatorOptions): Operator {
     scheduler,
   );
   if (options.failover) {
-    const version = kubeConfig.makeApiClient(VersionApi);
-    const apiCheck = async (signal: AbortSignal): Promise<void> => {
-      await version.getCode(requestOptions(signal));
-    };
+    const apiCheck = apiServerCheck(kubeConfig);
     manager.add(createFailoverController({ ...deps, ...options.failover, actuator, policies, apiCheck }));
   }
   if (options.rebalancing) {
@@ -179,14 +147,110 @@ export function createOperator(options: OperatorOptions): Operator {
     health,
     elector,
     actuator,
-    start: async (signal) => {
-      try {
-        await manager.start(signal);
-      } finally {
-        await events.close();
-      }
-    },
+    start: (signal) => runThenCloseEvents(manager, events, signal),
   };
+}
+
+/** What every controller is given: caches, model, API clients, metrics and the operator's own identity. */
+function controllerDeps(
+  options: OperatorOptions,
+  shared: {
+    informers: ClusterInformers;
+    model: ClusterModel;
+    pools: PoolIndex;
+    metrics: OperatorMetrics;
+    events: EventRecorder;
+  },
+) {
+  const { informers, model, pools, metrics, events } = shared;
+  const { kubeConfig, logger } = options;
+  const customObjects = kubeConfig.makeApiClient(CustomObjectsApi);
+  const controllerMetrics = new ControllerMetrics(metrics.registry);
+  const operator = options.namespace !== undefined ? { namespace: options.namespace } : {};
+  return {
+    informers,
+    model,
+    pools,
+    customObjects,
+    events,
+    logger,
+    metrics,
+    controllerMetrics,
+    operator,
+  };
+}
+
+/** The operator's metrics in a registry of its own, with the default process metrics and the informers'. */
+function operatorMetrics(informers: ClusterInformers): OperatorMetrics {
+  const metrics = new OperatorMetrics(
+    new Registry(),
+    { version: buildInfo().version },
+    { defaultMetrics: true },
+  );
+  metrics.registerInformers(informers.all());
+  return metrics;
+}
+
+/** /healthz and /readyz from the informers; /metrics too unless it has a server of its own. */
+function healthServer(
+  options: OperatorOptions,
+  informers: ClusterInformers,
+  metrics: OperatorMetrics,
+): HealthServer {
+  return new HealthServer({
+    host: options.health?.host ?? '0.0.0.0',
+    port: options.health?.port ?? 8080,
+    ...(options.metrics ? {} : { registry: metrics.registry }),
+    liveness: { informers: informersNotWedged(informers.all()) },
+    readiness: { informers: informersSynced(informers.all()) },
+    logger: options.logger,
+  });
+}
+
+type SchedulerParts = Pick<
+  SchedulerControllerOptions,
+  'informers' | 'model' | 'pools' | 'policies' | 'assumed' | 'events' | 'logger' | 'operator' | 'usage'
+> & { kubeConfig: KubeConfig; metrics: OperatorMetrics; actuator: Actuator };
+
+/** The scheduler, with its own logger and metrics; it preempts through the actuator. */
+function createScheduler(parts: SchedulerParts): SchedulerController {
+  const { kubeConfig, logger, metrics, actuator } = parts;
+  return new SchedulerController({
+    informers: parts.informers,
+    model: parts.model,
+    pools: parts.pools,
+    policies: parts.policies,
+    assumed: parts.assumed,
+    core: kubeConfig.makeApiClient(CoreV1Api),
+    events: parts.events,
+    logger: logger.child({ controller: 'scheduler' }),
+    metrics: new SchedulerMetrics(metrics.registry),
+    reconcileMetrics: metrics.reconciles('scheduler'),
+    evictor: actuatorEvictor(actuator, logger.child({ controller: 'scheduler' })),
+    operator: parts.operator,
+    usage: parts.usage,
+  });
+}
+
+/** Failover's cheap request to the API server (GET /version) before it plans a pool with a Failed member. */
+function apiServerCheck(kubeConfig: KubeConfig): (signal: AbortSignal) => Promise<void> {
+  const version = kubeConfig.makeApiClient(VersionApi);
+  return async (signal: AbortSignal): Promise<void> => {
+    await version.getCode(requestOptions(signal));
+  };
+}
+
+/** Runs the manager until it stops, then flushes the event recorder however the manager ended. */
+async function runThenCloseEvents(
+  manager: Manager,
+  events: EventRecorder,
+  signal: AbortSignal,
+): Promise<void> {
+  try {
+    await manager.start(signal);
+  } finally {
+    await events.close();
+  }
 }
 
 function metricsServer(
