@@ -139,15 +139,8 @@ export class RebalanceController implements Runnable {
     const settings = tuned.settings;
     const members = this.deps.pools.membership().nodesByPool.get(name) ?? [];
     const now = this.clock.now();
-    let term = terms.get(name);
-    if (!term) {
-      const status = object.status as ResourcePoolStatus | undefined;
-      term = startTerm(status, this.memberInfos(members), settings, now);
-      terms.set(name, term);
-    }
-    if (now < term.nextAt) return false;
-    term.nextAt = now + settings.intervalMs;
-    term.history = pruneHistory(term.history, now, settings.cooldownMs);
+    const term = this.dueTerm(terms, name, object, members, settings, now);
+    if (!term) return false;
 
     const { plan, usage } = this.plan(pool, object, members, settings, term, now);
     term.heat = plan.heat;
@@ -192,6 +185,27 @@ export class RebalanceController implements Runnable {
       signal,
     });
     return true;
+  }
+
+  /** The pool's term (started on first sight), moved to its next interval; undefined when none is due. */
+  private dueTerm(
+    terms: Map<string, PoolTerm>,
+    name: string,
+    object: CustomObject,
+    members: readonly string[],
+    settings: RebalanceSettings,
+    now: number,
+  ): PoolTerm | undefined {
+    let term = terms.get(name);
+    if (!term) {
+      const status = object.status as ResourcePoolStatus | undefined;
+      term = startTerm(status, this.memberInfos(members), settings, now);
+      terms.set(name, term);
+    }
+    if (now < term.nextAt) return undefined;
+    term.nextAt = now + settings.intervalMs;
+    term.history = pruneHistory(term.history, now, settings.cooldownMs);
+    return term;
   }
 
   /**
