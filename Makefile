@@ -66,7 +66,8 @@ integration: build ## integration tests against the running local control plane 
 
 # The real node and the image need root (namespaces, cgroups, mounts; buildah); CI runs as root. REAL_NODE=0 skips them.
 REAL_NODE ?= $(if $(filter 0,$(shell id -u)),1,0)
-REAL_NODE_STEPS := $(if $(filter 1,$(REAL_NODE)),node-build image)
+# The image is built by test/run-integration.sh beside the shards (it needs no cluster until its import).
+REAL_NODE_STEPS := $(if $(filter 1,$(REAL_NODE)),node-build)
 
 test: lint unit build cluster-build helm-build $(REAL_NODE_STEPS) ## everything: lint, unit tests, real control plane (+ a real node and the image as root), integration tests
 	FULCRUM_REQUIRE_HELM=1 FULCRUM_REAL_NODE=$(REAL_NODE) test/run-integration.sh

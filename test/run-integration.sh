@@ -8,7 +8,7 @@
 # FULCRUM_TEST_SHARDS=1 runs everything on one cluster, as before. Extra arguments go to every Jest run.
 #
 # FULCRUM_REAL_NODE=1 (as `make test` sets it when run as root) adds one more cluster, with 3 kwok nodes and
-# the real node (up.sh --real-nodes 1), imports the image `make image` built into it, and runs the
+# the real node (up.sh --real-nodes 1), builds the image (`make image`) while the shards run, imports it, and runs the
 # test/integration/**/real-node-*.test.ts files there, beside the shards; the other files never see a real
 # node. Without it those files skip themselves.
 set -euo pipefail
@@ -63,11 +63,6 @@ for ((i = 1; i <= clusters; i++)); do
   fi
 done
 
-if ((clusters > shards)); then
-  in_shard "${clusters}" test/cluster/real-node.sh import "$(deploy/image/build.sh --print-archive)" >/dev/null 2>&1 ||
-    { echo "cannot import the image into the real node: run make image" >&2; exit 1; }
-fi
-
 # 2. One Jest run per cluster; output to a file per shard, printed when it ends.
 node --experimental-vm-modules node_modules/jest/bin/jest.js --selectProjects integration --listTests 2>/dev/null |
   grep '\.test\.ts$' | sort >"${logs}/all-tests"
@@ -88,9 +83,18 @@ for ((i = 1; i <= clusters; i++)); do
     source "${dir}/env"
     export FULCRUM_CLUSTER_PORT_OFFSET
     FULCRUM_CLUSTER_PORT_OFFSET="$(shard_offset "${i}")"
-    if ((i > shards)); then export FULCRUM_REQUIRE_REAL_NODE=1; fi
     mapfile -t files <"${logs}/tests-${i}"
     ((${#files[@]} > 0)) || exit 0
+    if ((i > shards)); then
+      export FULCRUM_REQUIRE_REAL_NODE=1
+      # The image is built here, while the shards run (they mostly wait on the control plane), not before
+      # them: `make image` (about 3 min after a source change) then costs no wall time of its own.
+      if ! deploy/image/build.sh >"${logs}/image.log" 2>&1 ||
+        ! in_shard "${i}" test/cluster/real-node.sh import "$(deploy/image/build.sh --print-archive)" >>"${logs}/image.log" 2>&1; then
+        { echo "the image was not built or not imported into the real node:"; cat "${logs}/image.log"; } >"${logs}/jest-${i}.log"
+        exit 1
+      fi
+    fi
     FULCRUM_TEST_DURATIONS_OUT="${logs}/durations-${i}.json" \
       node --experimental-vm-modules node_modules/jest/bin/jest.js --selectProjects integration --runInBand \
       --reporters=default --reporters=./test/support/duration-reporter.js "$@" --runTestsByPath "${files[@]}" \
