@@ -5,9 +5,8 @@
  */
 import * as k8s from '@kubernetes/client-node';
 import { FENCED_BY_ANNOTATION } from '../../../src/failover/index.js';
-import { installCrds } from '../api/fulcrum-api.js';
 import { eventually, testKubeConfig } from '../support/cluster.js';
-import { startFailoverOperator, type RunningFailoverOperator } from './operator.js';
+import { startFailoverSuite, type RunningFailoverOperator } from './operator.js';
 import { condition, FailoverScenario, probePort } from './scenario.js';
 
 const kc = testKubeConfig();
@@ -24,14 +23,11 @@ const scenario = new FailoverScenario({
 let operator: RunningFailoverOperator | undefined;
 
 beforeAll(async () => {
-  await installCrds(kc);
-  operator = await startFailoverOperator(kc);
-  await scenario.setUp();
-  await eventually(
+  operator = await startFailoverSuite(
+    kc,
+    scenario,
     'pool reports no failed node',
-    async () =>
-      condition(await scenario.poolStatus(), 'FailoverActive')?.reason === 'NoFailedNodes' ? true : undefined,
-    30_000,
+    (status) => condition(status, 'FailoverActive')?.reason === 'NoFailedNodes',
   );
 }, 300_000);
 

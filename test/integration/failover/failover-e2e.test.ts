@@ -13,9 +13,8 @@
  */
 import * as k8s from '@kubernetes/client-node';
 import { FENCE_CONFIRMED_ANNOTATION, FENCED_BY_ANNOTATION } from '../../../src/failover/index.js';
-import { installCrds } from '../api/fulcrum-api.js';
 import { eventually, testKubeConfig } from '../support/cluster.js';
-import { startFailoverOperator, type RunningFailoverOperator } from './operator.js';
+import { startFailoverSuite, type RunningFailoverOperator } from './operator.js';
 import { condition, FailoverScenario, probePort } from './scenario.js';
 
 const kc = testKubeConfig();
@@ -38,21 +37,14 @@ const core = kc.makeApiClient(k8s.CoreV1Api);
 let operator: RunningFailoverOperator | undefined;
 
 beforeAll(async () => {
-  await installCrds(kc);
-  // The operator first: its scheduler places the workload's pods.
-  operator = await startFailoverOperator(kc);
-  await scenario.setUp();
   // Every node answers its probe before anything fails (a node that never answered is not failed by probes).
-  await eventually(
+  operator = await startFailoverSuite(
+    kc,
+    scenario,
     'pool reports failover idle',
-    async () => {
-      const status = await scenario.poolStatus();
-      return condition(status, 'FailoverActive')?.reason === 'NoFailedNodes' &&
-        condition(status, 'PartitionSuspected')?.status === 'False'
-        ? true
-        : undefined;
-    },
-    30_000,
+    (status) =>
+      condition(status, 'FailoverActive')?.reason === 'NoFailedNodes' &&
+      condition(status, 'PartitionSuspected')?.status === 'False',
   );
 }, 420_000);
 
