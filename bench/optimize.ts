@@ -16,6 +16,7 @@
  */
 import { loadavg } from 'node:os';
 import { consolidate, PACKING_POOLS, spreadPool } from '../src/consolidation/packing-trial.js';
+import { DEFAULT_CONSOLIDATION } from '../src/consolidation/fixtures.js';
 import { planConsolidation } from '../src/consolidation/planner.js';
 import type { ConsolidationFacts, ConsolidationPlan } from '../src/consolidation/types.js';
 import type { UsageSample } from '../src/metrics/types.js';
@@ -24,7 +25,15 @@ import { forecastStepMs, poolDemand, recommendCapacity, UsageForecaster } from '
 import { PoolSnapshot } from '../src/placement/snapshot.js';
 import type { BenchArgs } from './args.js';
 import { buildCluster, FACTS, NOW, type Cluster } from './rebalance.js';
-import { machine, prng, summarizeLatencies, table, type BenchResult, type LatencySummary } from './stats.js';
+import {
+  type BenchResult,
+  type LatencySummary,
+  machine,
+  prng,
+  round,
+  summarizeLatencies,
+  table,
+} from './stats.js';
 
 const DEFAULT_SIZES = [100, 1_000, 5_000];
 const INTERVAL_MS = 15_000;
@@ -111,16 +120,7 @@ function timeSteps(
     plan = planConsolidation({
       model,
       pool,
-      settings: {
-        mode: 'Enforce',
-        maxDrainingNodes: 1,
-        maxEvictionsPerCycle: 10,
-        minNodes: 1,
-        drainTimeoutMs: 600_000,
-        minPodAgeMs: 120_000,
-        tolerance: 10,
-        recoveryTolerance: 5,
-      },
+      settings: DEFAULT_CONSOLIDATION,
       now,
       usage,
       podUsage: cluster.podUsage,
@@ -205,8 +205,6 @@ export function runOptimize(args: BenchArgs): BenchResult {
     metrics,
   };
 }
-
-const round = (v: number): number => Math.round(v * 1000) / 1000;
 
 /**
  * Consolidation's packing against the lower bound on the packing test's generated pools

@@ -30,14 +30,15 @@ import {
 } from '../src/placement/index.js';
 import type { BenchArgs } from './args.js';
 import {
+  type BenchResult,
+  type LatencySummary,
   machine,
   mib,
   prng,
+  round,
   settledMemory,
   summarizeLatencies,
   table,
-  type BenchResult,
-  type LatencySummary,
 } from './stats.js';
 
 const STRATEGIES: AllocationStrategy[] = ['LeastLoaded', 'BinPack', 'Weighted', 'RoundRobin'];
@@ -383,5 +384,3 @@ export function runPlacement(args: BenchArgs): BenchResult {
     },
   };
 }
-
-const round = (ms: number): number => Math.round(ms * 1000) / 1000;

@@ -25,7 +25,15 @@ import type { ResourceVector } from '../src/model/resources.js';
 import { PoolSnapshot } from '../src/placement/snapshot.js';
 import type { PlacementPool } from '../src/placement/types.js';
 import type { BenchArgs } from './args.js';
-import { machine, prng, summarizeLatencies, table, type BenchResult, type LatencySummary } from './stats.js';
+import {
+  type BenchResult,
+  type LatencySummary,
+  machine,
+  prng,
+  round,
+  summarizeLatencies,
+  table,
+} from './stats.js';
 
 const DEFAULT_SIZES = [100, 1_000, 5_000];
 const GI = 2 ** 30;
@@ -292,5 +300,3 @@ export function runRebalance(args: BenchArgs): BenchResult {
     metrics,
   };
 }
-
-const round = (v: number): number => Math.round(v * 1000) / 1000;

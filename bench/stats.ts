@@ -30,6 +30,9 @@ export function summarizeLatencies(samplesMs: Float64Array): LatencySummary {
   return { count: n, p50: rank(0.5), p99: rank(0.99), max: sorted[n - 1] ?? 0, mean: n ? sum / n : 0 };
 }
 
+/** A figure to three decimals, as the suites' JSON lines carry it. */
+export const round = (v: number): number => Math.round(v * 1000) / 1000;
+
 export const mib = (bytes: number): number => Math.round((bytes / 2 ** 20) * 10) / 10;
 
 let collect: (() => void) | undefined;
