@@ -7,13 +7,22 @@
 import { ResourcePoolConditionType } from '../../api/index.js';
 import type { BalanceStatusFragment } from '../../balancing/index.js';
 import type { DesiredCondition } from '../../model/conditions.js';
-import type { Execution } from './move-executor.js';
 
 const MAX_MESSAGE = 32_768;
 
+/** What the execution of a plan did that its status must tell (MoveExecutor's Execution has these fields). */
+export interface ExecutionOutcome {
+  evicted: number;
+  dryRun: number;
+  /** Evictions a PodDisruptionBudget refused. */
+  blocked: ReadonlyArray<{ pod: string }>;
+  /** Evictions the actuator's budgets held back. */
+  denied: number;
+}
+
 export function outcomeStatus(
   fragment: BalanceStatusFragment,
-  execution: Pick<Execution, 'evicted' | 'dryRun' | 'blocked' | 'denied'> | undefined,
+  execution: ExecutionOutcome | undefined,
   metricsFailure: string | undefined,
 ): BalanceStatusFragment {
   const conditions = fragment.conditions.map((c): DesiredCondition => {
@@ -25,10 +34,7 @@ export function outcomeStatus(
   return { ...fragment, conditions };
 }
 
-function balanced(
-  c: DesiredCondition,
-  e: Pick<Execution, 'evicted' | 'dryRun' | 'blocked' | 'denied'>,
-): DesiredCondition {
+function balanced(c: DesiredCondition, e: ExecutionOutcome): DesiredCondition {
   const notes: string[] = [];
   if (e.blocked.length > 0) {
     const pods = e.blocked.map((b) => b.pod).join(', ');

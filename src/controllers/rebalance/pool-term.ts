@@ -19,7 +19,6 @@ import {
   type RebalanceSettings,
 } from '../../balancing/index.js';
 import type { NodeInfo } from '../../model/node-info.js';
-import { storedCounters, type RebalanceCounters } from './rebalance-status-writer.js';
 
 export interface PoolTerm {
   heat: Map<string, NodeHeat>;
@@ -51,5 +50,24 @@ export function startTerm(
     counters: storedCounters(status),
     nextAt,
     reportedHolds: new Set(),
+  };
+}
+
+/** Running totals rebalancing keeps in `status.counters`. */
+export interface RebalanceCounters {
+  evictions: number;
+  /** Of evictions, the urgent ones (off nodes over a ceiling). */
+  urgentEvictions: number;
+  dryRunEvictions: number;
+  evictionsBlocked: number;
+}
+
+/** The counters as stored (zero when absent), to carry on counting after a restart. */
+export function storedCounters(status: ResourcePoolStatus | undefined): RebalanceCounters {
+  return {
+    evictions: status?.counters?.evictions ?? 0,
+    urgentEvictions: status?.counters?.urgentEvictions ?? 0,
+    dryRunEvictions: status?.counters?.dryRunEvictions ?? 0,
+    evictionsBlocked: status?.counters?.evictionsBlocked ?? 0,
   };
 }

@@ -23,6 +23,7 @@ import type { BalanceStatusFragment } from '../../balancing/index.js';
 import type { CustomObject } from '../../kube/informers.js';
 import { mergeConditions, type Condition } from '../../model/conditions.js';
 import { PoolStatusPartWriter } from '../pool-status-part.js';
+import type { RebalanceCounters } from './pool-term.js';
 
 export const BALANCER_FIELD_MANAGER = 'fulcrum-balancer';
 
@@ -30,15 +31,6 @@ const OWNED_CONDITIONS: readonly string[] = [
   ResourcePoolConditionType.Balanced,
   ResourcePoolConditionType.MetricsAvailable,
 ];
-
-/** Running totals rebalancing keeps in `status.counters`. */
-export interface RebalanceCounters {
-  evictions: number;
-  /** Of evictions, the urgent ones (off nodes over a ceiling). */
-  urgentEvictions: number;
-  dryRunEvictions: number;
-  evictionsBlocked: number;
-}
 
 export interface RebalanceStatus {
   fragment: BalanceStatusFragment;
@@ -89,16 +81,6 @@ export class RebalanceStatusWriter {
     };
     return this.writer.applyIfChanged(pool.metadata?.name ?? '', desired, current, signal, withoutTime);
   }
-}
-
-/** The counters as stored (zero when absent), to carry on counting after a restart. */
-export function storedCounters(status: ResourcePoolStatus | undefined): RebalanceCounters {
-  return {
-    evictions: status?.counters?.evictions ?? 0,
-    urgentEvictions: status?.counters?.urgentEvictions ?? 0,
-    dryRunEvictions: status?.counters?.dryRunEvictions ?? 0,
-    evictionsBlocked: status?.counters?.evictionsBlocked ?? 0,
-  };
 }
 
 /** The part to compare: a recommendation made again at a later time is not a change by itself. */
