@@ -24,11 +24,11 @@ export const FOLDER_IMPORTS = {
   // Pure cores: decisions over plain data; no I/O folder, no clock (time comes in as a number).
   model: ['api', 'kube/lean-pod', 'kube/lean-node'],
   eviction: ['api', 'model'],
-  failover: ['api', 'model'],
+  failover: ['api', 'model', 'kube/lean-pod'],
   metrics: ['model'],
   optimize: ['api', 'metrics', 'model'],
   placement: ['api', 'eviction', 'model'],
-  balancing: ['api', 'eviction', 'model', 'placement', 'kube/lean-pod'],
+  balancing: ['api', 'eviction', 'model', 'optimize', 'placement', 'kube/lean-pod'],
   consolidation: ['api', 'balancing', 'model', 'placement'],
   simulate: ['api', 'balancing', 'consolidation', 'failover', 'model', 'optimize', 'placement'],
   explain: ['api', 'model', 'placement', 'simulate', 'terminal'],
@@ -66,6 +66,7 @@ export const FOLDER_IMPORTS = {
     'metrics',
     'model',
     'observability',
+    'placement',
     'probes',
   ],
   cli: [
@@ -83,7 +84,7 @@ export const FOLDER_IMPORTS = {
     'validate',
   ],
   // Fixture builders for tests.
-  testing: ['api', 'balancing', 'controllers', 'kube', 'model', 'placement', 'probes'],
+  testing: ['api', 'balancing', 'controllers', 'failover', 'kube', 'model', 'placement', 'probes'],
 };
 
 const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -7,14 +7,14 @@ import {
 } from '@kubernetes/client-node';
 import { Registry } from 'prom-client';
 import { createKubeActuator, type Actuator } from '../actuation/index.js';
-import { createFailoverController } from '../controllers/failover-controller.js';
-import { syncModelFromInformers } from '../controllers/model-sync.js';
-import { createPolicyController } from '../controllers/policy-controller.js';
-import { createRebalancing } from '../controllers/rebalance-controller.js';
-import { createPoolController } from '../controllers/pool-controller.js';
-import { PoolIndex } from '../controllers/pool-index.js';
-import { PolicyIndex } from '../controllers/policy-index.js';
-import { AssumedBindings } from '../controllers/scheduler/assumed-bindings.js';
+import { createFailoverController } from '../controllers/failover/failover-controller.js';
+import { syncModelFromInformers } from '../controllers/caches/model-sync.js';
+import { createPolicyController } from '../controllers/policy/policy-controller.js';
+import { createRebalancing } from '../controllers/rebalance/rebalance-controller.js';
+import { createPoolController } from '../controllers/pool/pool-controller.js';
+import { PoolIndex } from '../controllers/caches/pool-index.js';
+import { PolicyIndex } from '../controllers/caches/policy-index.js';
+import { AssumedBindings } from '../placement/assumed-bindings.js';
 import { actuatorEvictor } from '../controllers/scheduler/preemption-evictor.js';
 import {
   SchedulerController,

@@ -5,7 +5,7 @@
  */
 import type { PodPolicyLookup } from '../controllers/failover/pod-policy.js';
 import { isMirrorPod, ownerKindOf } from '../controllers/failover/pod-policy.js';
-import { ReplacementTracker } from '../controllers/failover/replacement-tracker.js';
+import { ReplacementTracker } from '../failover/replacement-tracker.js';
 import { alreadyMarked } from '../controllers/scheduler/pod-binder.js';
 import { schedulingRelevant } from '../controllers/scheduler/scheduler-controller.js';
 import { podTraits, qosClass } from '../balancing/pod-traits.js';

@@ -5,7 +5,7 @@
  */
 import { podTraits } from '../../balancing/index.js';
 import type { ConsolidationFacts } from '../../consolidation/index.js';
-import { rebalanceFacts, type PodFactSources } from '../rebalance/pod-facts.js';
+import { rebalanceFacts, type PodFactSources } from '../caches/pod-facts.js';
 
 export function consolidationFacts(sources: PodFactSources): ConsolidationFacts {
   const staying = new Map<string, boolean>();

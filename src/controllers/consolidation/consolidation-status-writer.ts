@@ -6,7 +6,7 @@
 import type { CustomObjectsApi } from '@kubernetes/client-node';
 import type { ConsolidationStatus, ResourcePoolStatus } from '../../api/index.js';
 import type { CustomObject } from '../../kube/informers.js';
-import { PoolStatusPartWriter } from '../pool-status-part.js';
+import { PoolStatusPartWriter } from '../status/pool-status-part.js';
 
 export const CONSOLIDATOR_FIELD_MANAGER = 'fulcrum-consolidator';
 

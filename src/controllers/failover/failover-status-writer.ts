@@ -14,7 +14,7 @@ import { ResourcePoolConditionType, type ResourcePoolStatus } from '../../api/in
 import type { FailoverStatusFragment } from '../../failover/index.js';
 import type { CustomObject } from '../../kube/informers.js';
 import { mergeConditions, type Condition } from '../../model/conditions.js';
-import { PoolStatusPartWriter } from '../pool-status-part.js';
+import { PoolStatusPartWriter } from '../status/pool-status-part.js';
 
 export const FAILOVER_FIELD_MANAGER = 'fulcrum-failover';
 

@@ -32,8 +32,8 @@ import {
 } from '../../failover/index.js';
 import { nodeInfoFromNode, type NodeInfo } from '../../model/node-info.js';
 import type { PodInfo } from '../../model/pod-info.js';
-import type { FailoverProgressBook, NodeProgress } from './failover-progress.js';
-import { ReplacementTracker } from './replacement-tracker.js';
+import type { FailoverProgressBook, NodeProgress } from '../../failover/failover-progress.js';
+import { ReplacementTracker } from '../../failover/replacement-tracker.js';
 import type { LeanPod } from '../../kube/lean-pod.js';
 
 /** Pod deletions in flight at once: fast for a full node (110 pods), gentle on the API server. */

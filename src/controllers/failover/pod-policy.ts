@@ -7,7 +7,7 @@ import type { FailoverPodPolicy } from '../../failover/index.js';
 import type { PodInfo } from '../../model/pod-info.js';
 import { maxPriorityFor } from '../../model/priority-limits.js';
 import { podPriority, resolvePodPool } from '../../placement/pool-resolution.js';
-import type { PolicyIndex } from '../policy-index.js';
+import type { PolicyIndex } from '../caches/policy-index.js';
 import type { LeanPod } from '../../kube/lean-pod.js';
 
 const MIRROR_POD_ANNOTATION = 'kubernetes.io/config.mirror';

@@ -15,7 +15,7 @@ import { describeError } from '../../kube/errors.js';
 import type { ClusterModel } from '../../model/cluster-model.js';
 import type { Logger } from '../../logging/logger.js';
 import type { Runnable } from '../../lifecycle/runnable.js';
-import type { PoolUsage, PoolUsageSettings } from './pool-usage.js';
+import type { PoolUsage, PoolUsageSettings } from '../../optimize/pool-usage.js';
 
 /** How often to look again for a pool that rebalances, while none does. */
 const IDLE_RECHECK_MS = 5_000;

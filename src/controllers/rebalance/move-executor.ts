@@ -26,7 +26,7 @@ import {
   type RebalancePlan,
   type TaintRequest,
 } from '../../balancing/index.js';
-import { dryRunListed } from './action-log.js';
+import { dryRunListed } from '../../balancing/action-log.js';
 
 export interface ExecutionContext {
   pool: string;

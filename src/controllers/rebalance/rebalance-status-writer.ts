@@ -18,12 +18,12 @@ import {
   type ResourcePoolStatus,
   type TuningStatus,
 } from '../../api/index.js';
-import type { CapacityAdvice } from './capacity-advice.js';
+import type { CapacityAdvice } from '../../optimize/capacity-advice.js';
 import type { BalanceStatusFragment } from '../../balancing/index.js';
 import type { CustomObject } from '../../kube/informers.js';
 import { mergeConditions, type Condition } from '../../model/conditions.js';
-import { PoolStatusPartWriter } from '../pool-status-part.js';
-import type { RebalanceCounters } from './pool-term.js';
+import { PoolStatusPartWriter } from '../status/pool-status-part.js';
+import type { RebalanceCounters } from '../../balancing/pool-term.js';
 
 export const BALANCER_FIELD_MANAGER = 'fulcrum-balancer';
 

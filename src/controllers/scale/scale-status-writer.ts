@@ -6,7 +6,7 @@
 import type { CustomObjectsApi } from '@kubernetes/client-node';
 import type { ResourcePoolStatus, ScaleTargetStatus } from '../../api/index.js';
 import type { CustomObject } from '../../kube/informers.js';
-import { PoolStatusPartWriter } from '../pool-status-part.js';
+import { PoolStatusPartWriter } from '../status/pool-status-part.js';
 
 export const SCALER_FIELD_MANAGER = 'fulcrum-scaler';
 

@@ -22,7 +22,7 @@ import { describeError } from '../../kube/errors.js';
 import type { CustomObject } from '../../kube/informers.js';
 import { decideScale } from '../../optimize/index.js';
 import type { ControllerDeps } from '../controller-deps.js';
-import type { CapacityAdvice } from '../rebalance/capacity-advice.js';
+import type { CapacityAdvice } from '../../optimize/capacity-advice.js';
 import { ScaleStatusWriter } from './scale-status-writer.js';
 import type { ScaleTargetClient } from './scale-target-client.js';
 

@@ -25,13 +25,18 @@ import type { Logger } from '../../logging/logger.js';
 import type { SchedulerMetrics } from '../../observability/scheduler-metrics.js';
 import { forget, newPlacementState, type Preemption, type QueuedPod } from '../../placement/index.js';
 import type { Runnable } from '../../lifecycle/runnable.js';
-import type { AssumedBindings } from './assumed-bindings.js';
+import type { AssumedBindings } from '../../placement/assumed-bindings.js';
 import { PodBinder } from './pod-binder.js';
-import { PoolSnapshots, type PoolSource } from './pool-snapshots.js';
-import { preemptionBudgets } from './preemption-budgets.js';
-import { PreemptionTracker } from './preemption-tracker.js';
-import { priorityResolver, scheduleBatch, type BatchOutcome, type PolicySource } from './scheduling-batch.js';
-import { SchedulingQueue } from './scheduling-queue.js';
+import { PoolSnapshots, type PoolSource } from '../../placement/pool-snapshots.js';
+import { preemptionBudgets } from '../caches/preemption-budgets.js';
+import { PreemptionTracker } from '../../placement/preemption-tracker.js';
+import {
+  priorityResolver,
+  scheduleBatch,
+  type BatchOutcome,
+  type PolicySource,
+} from '../../placement/scheduling-batch.js';
+import { SchedulingQueue } from '../../placement/scheduling-queue.js';
 import { Wakeup } from './wakeup.js';
 import type { LeanPod } from '../../kube/lean-pod.js';
 import type { LeanNode } from '../../kube/lean-node.js';
