@@ -13,9 +13,10 @@ export interface ReconcileResult {
 
 /**
  * Reconciles one key: reads the caches, computes, writes. It must be idempotent (running it twice changes
- * nothing). Throw to retry with per-key backoff; throw `TerminalError` when retrying cannot help.
+ * nothing). Throw to retry with per-key backoff; throw `TerminalError` when retrying cannot help. `log`
+ * carries the controller and the key, so every line of one reconcile can be found together.
  */
-export type Reconciler = (key: string, signal: AbortSignal) => Promise<ReconcileResult | void>;
+export type Reconciler = (key: string, signal: AbortSignal, log: Logger) => Promise<ReconcileResult | void>;
 
 /** How a reconcile ended: done, done but asked to run again later, or threw (retried with backoff). */
 export type ReconcileOutcome = 'success' | 'requeue' | 'error';
@@ -61,7 +62,7 @@ export class TerminalError extends Error {
  * - `TerminalError` → `forget`, logged, not retried;
  * - any other error → `addRateLimited` (retried with per-key exponential backoff).
  * A key is never reconciled by two workers at once (the queue guarantees it). Each reconcile is counted
- * and timed in `metrics` by outcome (`measureReconcile`).
+ * and timed in `metrics` by outcome (`measureReconcile`), and gets `logger` with the queue and its key.
  */
 export async function runWorkers(
   queue: WorkQueue,
@@ -72,7 +73,8 @@ export async function runWorkers(
   metrics?: ReconcileMetrics,
 ): Promise<void> {
   const log = logger.child({ queue: queue.name });
-  const measured: Reconciler = (key, abort) => measureReconcile(metrics, () => reconcile(key, abort));
+  const measured: Reconciler = (key, abort, keyLog) =>
+    measureReconcile(metrics, () => reconcile(key, abort, keyLog));
   const stop = (): void => queue.shutDown();
   if (signal.aborted) stop();
   else signal.addEventListener('abort', stop, { once: true });
@@ -107,7 +109,7 @@ async function processKey(
   log: Logger,
 ): Promise<void> {
   try {
-    const result = await reconcile(key, signal);
+    const result = await reconcile(key, signal, log.child({ key }));
     queue.forget(key);
     if (result?.requeueAfterMs !== undefined) queue.addAfter(key, result.requeueAfterMs);
   } catch (error) {

@@ -51,6 +51,7 @@ import { nodeInfoFromNode, type NodeInfo } from '../../model/node-info.js';
 import type { ResourcePoolStatus } from '../../api/index.js';
 import { leaseRenewTime, type AddressGuard } from '../../probes/index.js';
 import type { Runnable } from '../../lifecycle/runnable.js';
+import type { Logger } from '../../logging/logger.js';
 import type { ControllerDeps } from '../controller-deps.js';
 import { API_MAX_AGE_MS, ApiReachability, type ApiCheck } from './api-reachability.js';
 import { FailoverMetrics } from './failover-metrics.js';
@@ -63,6 +64,7 @@ import { ProbeSupervisor, type ProbedPool } from './probe-supervisor.js';
 import { ReplacementTracker } from '../../failover/replacement-tracker.js';
 import type { PolicyIndex } from '../caches/policy-index.js';
 import { QueuedController } from '../queued-controller.js';
+import { watches, type Watch } from '../../kube/watches.js';
 import type { LeanPod } from '../../kube/lean-pod.js';
 import type { LeanNode } from '../../kube/lean-node.js';
 
@@ -137,14 +139,14 @@ export class FailoverController implements Runnable {
     };
     this.queue = new QueuedController({
       name: 'failover',
-      reconcile: (key, signal) => this.reconcile(key, signal),
+      reconcile: (key, signal, log) => this.reconcile(key, signal, log),
       allKeys: () => deps.informers.resourcePools.list().map((p) => p.metadata?.name ?? ''),
       waitFor: deps.informers.all(),
       logger: deps.logger,
       metrics: deps.metrics?.workQueue('failover'),
       reconcileMetrics: deps.metrics?.reconciles('failover'),
+      watches: this.triggers(),
     });
-    this.wireEvents();
   }
 
   async start(signal: AbortSignal): Promise<void> {
@@ -213,8 +215,12 @@ export class FailoverController implements Runnable {
     return term;
   }
 
-  /** One pool: plan, execute, write status. */
-  private async reconcile(poolName: string, signal: AbortSignal): Promise<ReconcileResult | void> {
+  /** One pool: plan, execute, write status. `log` carries the controller and the pool. */
+  private async reconcile(
+    poolName: string,
+    signal: AbortSignal,
+    log: Logger,
+  ): Promise<ReconcileResult | void> {
     const term = this.term;
     if (!term) return;
     term.supervisor.sync(this.probedPools(), term.signal);
@@ -239,18 +245,15 @@ export class FailoverController implements Runnable {
       health: term.tracker.healthOf(members),
       nodeInfo: (name) => this.nodeInfo(name),
       podsOf,
-      fenced: (name) => {
-        const info = this.nodeInfo(name);
-        return info !== undefined && isFenced(info);
-      },
+      fenced: (name) => this.isFencedNode(name),
       fenceSeen: (name) => term.progress.get(name)?.fencedAt !== undefined,
       detector: detectorConfig(failover.probe),
       probesUsable: probesUsable(probes),
       ...(this.deps.ownNode !== undefined ? { ownNode: this.deps.ownNode } : {}),
     });
     this.metrics?.decision.observe({ pool: poolName }, (performance.now() - started) / 1000);
-    this.reportVerdict(term, object, plan.verdict);
-    this.reportSilentNodes(term, object, members);
+    this.reportVerdict(term, object, plan.verdict, log);
+    this.reportSilentNodes(term, object, members, log);
     const result: ExecutionResult = { failures: [] };
     if (failover.mode !== 'Off') {
       const ctx: PoolContext = {
@@ -265,11 +268,16 @@ export class FailoverController implements Runnable {
       await this.execute(term, plan, ctx, result);
     }
     this.settle(term, poolName, members);
-    this.reportProbes(object, probes);
+    this.reportProbes(object, probes, log);
     await this.writeStatus(term, object, pool, members, plan.verdict, probes, signal);
     if (result.failures.length > 0)
       throw new Error(`failover of pool ${poolName}: ${result.failures.join('; ')}`);
     return this.requeueAfter(term, poolName, result);
+  }
+
+  private isFencedNode(name: string): boolean {
+    const info = this.nodeInfo(name);
+    return info !== undefined && isFenced(info);
   }
 
   /** The pool's settings and lookups the planners need (planPool, and planFailover again when executing). */
@@ -509,7 +517,7 @@ export class FailoverController implements Runnable {
   }
 
   /** An Event when the partition guard trips or clears. */
-  private reportVerdict(term: Term, pool: CustomObject, verdict: GuardVerdict): void {
+  private reportVerdict(term: Term, pool: CustomObject, verdict: GuardVerdict, log: Logger): void {
     const name = pool.metadata?.name ?? '';
     const now = verdict.verdict === 'PartitionSuspected' ? verdict.reason : 'Proceed';
     for (const reason of PARTITION_REASONS)
@@ -518,7 +526,7 @@ export class FailoverController implements Runnable {
     term.verdicts.set(name, now);
     if (before === now) return;
     if (verdict.verdict === 'PartitionSuspected') {
-      this.deps.logger.warn({ controller: 'failover', pool: name }, verdict.message);
+      log.warn(verdict.message);
       this.deps.events.record(pool, 'Warning', 'PartitionSuspected', verdict.message);
     } else if (before !== undefined) {
       this.deps.events.record(pool, 'Normal', 'PartitionCleared', verdict.message);
@@ -526,7 +534,11 @@ export class FailoverController implements Runnable {
   }
 
   /** The probe metric, and an Event whenever the ProbesHealthy reason changes. */
-  private reportProbes(pool: CustomObject, probes: NonNullable<FailoverStatusInput['probes']>): void {
+  private reportProbes(
+    pool: CustomObject,
+    probes: NonNullable<FailoverStatusInput['probes']>,
+    log: Logger,
+  ): void {
     const name = pool.metadata?.name ?? '';
     const c = probes.counts;
     for (const [outcome, value] of [
@@ -542,7 +554,7 @@ export class FailoverController implements Runnable {
     const before = term.probeReasons.get(name);
     term.probeReasons.set(name, condition.reason);
     if (condition.status === 'False') {
-      this.deps.logger.warn({ controller: 'failover', pool: name }, condition.message);
+      log.warn(condition.message);
       this.deps.events.record(pool, 'Warning', condition.reason, condition.message);
     } else if (before !== undefined) {
       this.deps.events.record(pool, 'Normal', condition.reason, condition.message);
@@ -550,13 +562,13 @@ export class FailoverController implements Runnable {
   }
 
   /** Once per node and term: a node whose probes never succeeded is not failed by them (see HealthTracker). */
-  private reportSilentNodes(term: Term, pool: CustomObject, members: readonly string[]): void {
+  private reportSilentNodes(term: Term, pool: CustomObject, members: readonly string[], log: Logger): void {
     for (const node of members) {
       const inconclusive = term.tracker.state(node).inconclusive;
       if (!inconclusive?.startsWith('never answered') || term.reportedSilent.has(node)) continue;
       term.reportedSilent.add(node);
       const message = `node ${node}: ${inconclusive}`;
-      this.deps.logger.warn({ controller: 'failover', pool: pool.metadata?.name, node }, message);
+      log.warn({ node }, message);
       this.deps.events.record(pool, 'Warning', 'ProbeNeverAnswered', message);
     }
   }
@@ -603,32 +615,38 @@ export class FailoverController implements Runnable {
     if (object) this.deps.events.record(object, type, reason, message);
   }
 
-  /** Which changes touch which pool: see the file comment of pool-controller.ts for the same idea. */
-  private wireEvents(): void {
+  /**
+   * Which changes touch which pool: its own (a deleted pool's reconcile stops its probes); a node change
+   * the node's pool; a pod change the pools of the failed nodes it replaces or still sits on. Pod resyncs
+   * count too: each one is shown to the replacement tracker, as every pod change is.
+   */
+  private triggers(): Watch[] {
     const { informers } = this.deps;
-    const enqueuePoolOfNode = (node: string | undefined): void => {
-      if (!node || !this.term) return;
-      const pool = this.deps.pools.poolOfNode(node) ?? this.term.progress.get(node)?.pool;
-      if (pool) this.queue.enqueue(pool);
-    };
-    informers.resourcePools.addHandler({
-      onAdd: (p) => this.queue.enqueue(p.metadata?.name ?? ''),
-      onUpdate: (old, p) => old !== p && this.queue.enqueue(p.metadata?.name ?? ''),
-      onDelete: () => this.term && this.term.supervisor.sync(this.probedPools(), this.term.signal),
-    });
-    informers.nodes.addHandler({
-      onAdd: (n) => enqueuePoolOfNode(n.metadata?.name),
-      onUpdate: (old, n) => old !== n && enqueuePoolOfNode(n.metadata?.name),
-      onDelete: (n) => enqueuePoolOfNode(n.metadata?.name),
-    });
-    const onPod = (pod: LeanPod): void => {
-      const term = this.term;
-      if (!term) return;
-      for (const failedNode of term.replacements.observe(pod)) enqueuePoolOfNode(failedNode);
-      const node = pod.spec?.nodeName;
-      if (node && term.progress.has(node)) enqueuePoolOfNode(node);
-    };
-    informers.pods.addHandler({ onAdd: onPod, onUpdate: (_old, pod) => onPod(pod), onDelete: onPod });
+    return [
+      watches(informers.resourcePools, (pool) => pool.metadata?.name ?? ''),
+      watches(informers.nodes, (node) => this.poolOfChangedNode(node.metadata?.name)),
+      watches(informers.pods, (pod) => this.poolsTouchedBy(pod), { resyncs: true }),
+    ];
+  }
+
+  private poolOfChangedNode(node: string | undefined): string | undefined {
+    if (!node || !this.term) return undefined;
+    return this.deps.pools.poolOfNode(node) ?? this.term.progress.get(node)?.pool;
+  }
+
+  /** Feeds the replacement tracker, then names the pools of the failed nodes the pod concerns. */
+  private poolsTouchedBy(pod: LeanPod): string[] {
+    const term = this.term;
+    if (!term) return [];
+    const nodes = [...term.replacements.observe(pod)];
+    const node = pod.spec?.nodeName;
+    if (node && term.progress.has(node)) nodes.push(node);
+    const pools: string[] = [];
+    for (const failed of nodes) {
+      const pool = this.poolOfChangedNode(failed);
+      if (pool) pools.push(pool);
+    }
+    return pools;
   }
 }
 

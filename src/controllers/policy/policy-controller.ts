@@ -6,6 +6,7 @@ import {
 } from '../../api/index.js';
 import type { CustomObject } from '../../kube/informers.js';
 import { objectKey } from '../../kube/object-key.js';
+import { watches, type Watch } from '../../kube/watches.js';
 import type { ClusterModel } from '../../model/cluster-model.js';
 import { mergeConditions } from '../../model/conditions.js';
 import { computePolicyStatus, type PoolState } from '../../model/policy-status.js';
@@ -26,7 +27,7 @@ export type PolicyControllerDeps = ControllerDeps;
  * it matches.
  */
 export function createPolicyController(deps: PolicyControllerDeps): QueuedController {
-  const controller = createStatusController<WorkloadPolicyStatus>({
+  return createStatusController<WorkloadPolicyStatus>({
     ...deps,
     name: 'policy',
     kind: WORKLOAD_POLICY_KIND,
@@ -34,9 +35,8 @@ export function createPolicyController(deps: PolicyControllerDeps): QueuedContro
     informer: deps.informers.workloadPolicies,
     waitFor: deps.informers.all(),
     desiredStatus: (object, now) => desiredStatus(object, deps, now),
+    watches: triggers(deps),
   });
-  wireEvents(deps, controller);
-  return controller;
 }
 
 function desiredStatus(object: CustomObject, deps: PolicyControllerDeps, now: Date): WorkloadPolicyStatus {
@@ -93,31 +93,18 @@ function* podsIn(namespace: string, model: ClusterModel) {
   for (const pod of model.allPods()) if (pod.namespace === namespace) yield pod;
 }
 
-/** A policy change its own key; a pool change every policy (existence, validity, limits); a pod change the policies of its namespace. */
-function wireEvents(deps: PolicyControllerDeps, controller: QueuedController): void {
-  const { informers } = deps;
-  const enqueue = (policy: CustomObject): void => controller.enqueue(objectKey(policy));
-  informers.workloadPolicies.addHandler({
-    onAdd: enqueue,
-    onUpdate: (_o, p) => enqueue(p),
-    onDelete: enqueue,
-  });
-  const enqueueAll = (): void => {
-    for (const policy of informers.workloadPolicies.values()) enqueue(policy);
+/**
+ * Which changes touch which policy, besides its own: a pool change every policy (existence, validity,
+ * limits); a pod change the policies of its namespace.
+ */
+function triggers(deps: PolicyControllerDeps): Watch[] {
+  const policies = deps.informers.workloadPolicies;
+  const inNamespace = function* (namespace: string | undefined): Iterable<string> {
+    for (const policy of policies.values())
+      if (policy.metadata?.namespace === namespace) yield objectKey(policy);
   };
-  informers.resourcePools.addHandler({
-    onAdd: enqueueAll,
-    onUpdate: (old, p) => old !== p && enqueueAll(),
-    onDelete: enqueueAll,
-  });
-  const enqueueNamespace = (namespace: string | undefined): void => {
-    for (const policy of informers.workloadPolicies.values()) {
-      if (policy.metadata?.namespace === namespace) enqueue(policy);
-    }
-  };
-  informers.pods.addHandler({
-    onAdd: (pod) => enqueueNamespace(pod.metadata?.namespace),
-    onUpdate: (old, pod) => old !== pod && enqueueNamespace(pod.metadata?.namespace),
-    onDelete: (pod) => enqueueNamespace(pod.metadata?.namespace),
-  });
+  return [
+    watches(deps.informers.resourcePools, () => policies.list().map(objectKey)),
+    watches(deps.informers.pods, (pod) => inNamespace(pod.metadata?.namespace)),
+  ];
 }

@@ -5,6 +5,9 @@ import {
   type ResourcePoolStatus,
 } from '../../api/index.js';
 import type { CustomObject } from '../../kube/informers.js';
+import type { LeanPod } from '../../kube/lean-pod.js';
+import { objectKey } from '../../kube/object-key.js';
+import { watches, type Watch } from '../../kube/watches.js';
 import { mergeConditions } from '../../model/conditions.js';
 import { computePoolStatus } from '../../model/pool-status.js';
 import type { QueuedController } from '../queued-controller.js';
@@ -24,7 +27,7 @@ export type PoolControllerDeps = ControllerDeps;
  * offending field named; it is never an error that crashes or retries in a loop.
  */
 export function createPoolController(deps: PoolControllerDeps): QueuedController {
-  const controller = createStatusController<ResourcePoolStatus>({
+  return createStatusController<ResourcePoolStatus>({
     ...deps,
     name: 'pool',
     kind: RESOURCE_POOL_KIND,
@@ -32,9 +35,8 @@ export function createPoolController(deps: PoolControllerDeps): QueuedController
     informer: deps.informers.resourcePools,
     waitFor: deps.informers.all(),
     desiredStatus: (object, now) => desiredStatus(object, deps, now),
+    watches: triggers(deps),
   });
-  wireEvents(deps, controller);
-  return controller;
 }
 
 function desiredStatus(object: CustomObject, deps: PoolControllerDeps, now: Date): ResourcePoolStatus {
@@ -72,35 +74,20 @@ function desiredStatus(object: CustomObject, deps: PoolControllerDeps, now: Date
 }
 
 /**
- * Which changes touch which pool: a pool change its own key; a node change every pool (membership may
- * move); a pod change the pool owning its node.
+ * Which changes touch which pool, besides its own: a node change every pool (membership may move); a pod
+ * change the pool owning its node (both nodes' pools when it moved).
  */
-function wireEvents(deps: PoolControllerDeps, controller: QueuedController): void {
+function triggers(deps: PoolControllerDeps): Watch[] {
   const { informers, pools } = deps;
-  const enqueuePool = (pool: CustomObject): void => controller.enqueue(pool.metadata?.name ?? '');
-  informers.resourcePools.addHandler({
-    onAdd: enqueuePool,
-    onUpdate: (_o, p) => enqueuePool(p),
-    onDelete: enqueuePool,
-  });
-  const enqueueAll = (): void => {
-    for (const pool of informers.resourcePools.values()) enqueuePool(pool);
+  const allPools = (): string[] => informers.resourcePools.list().map(objectKey);
+  const ownerOf = (pod: LeanPod | undefined): string | undefined => {
+    const node = pod?.spec?.nodeName;
+    return node ? pools.poolOfNode(node) : undefined;
   };
-  informers.nodes.addHandler({
-    onAdd: enqueueAll,
-    onUpdate: (old, n) => old !== n && enqueueAll(),
-    onDelete: enqueueAll,
-  });
-  const enqueueOwner = (nodeName: string | undefined): void => {
-    const owner = nodeName ? pools.poolOfNode(nodeName) : undefined;
-    if (owner) controller.enqueue(owner);
-  };
-  informers.pods.addHandler({
-    onAdd: (pod) => enqueueOwner(pod.spec?.nodeName),
-    onUpdate: (old, pod) => {
-      enqueueOwner(pod.spec?.nodeName);
-      if (old.spec?.nodeName !== pod.spec?.nodeName) enqueueOwner(old.spec?.nodeName);
-    },
-    onDelete: (pod) => enqueueOwner(pod.spec?.nodeName),
-  });
+  return [
+    watches(informers.nodes, allPools),
+    watches(informers.pods, (pod, old) =>
+      [ownerOf(pod), ownerOf(old)].filter((owner): owner is string => owner !== undefined),
+    ),
+  ];
 }

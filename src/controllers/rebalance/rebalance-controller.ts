@@ -1,6 +1,9 @@
 /**
  * The rebalance controller: while this replica leads, every valid pool is planned once per its
- * `spec.rebalancing.interval` and the plan carried out through the Actuator. Per pool and interval:
+ * `spec.rebalancing.interval` and the plan carried out through the Actuator. A queued reconciler keyed by
+ * pool, like the others: a reconcile that finds the pool's interval not due yet asks to be requeued when it
+ * is; one that runs an interval asks for the next one; one that throws is retried with per-key backoff (1 s
+ * doubling to 5 min, never sooner than the next interval) and counted as an error. Per pool and interval:
  *
  *  1. read the pool's usage (PoolUsage, fed by the MetricsLoop on every replica) and the pod facts; in a
  *     pool that forecasts, plan on each node's larger of usage now and its forecast at the horizon;
@@ -15,7 +18,7 @@
  *
  * Heat, move history and counters belong to one leadership term and start from the API server (pool-term.ts),
  * so a new leader neither forgets a cooldown nor repeats a cycle's budget. Pools are planned one after the
- * other; evictions are replaced by the Fulcrum scheduler, pods of other schedulers are steered by the taint.
+ * other (one worker); evictions are replaced by the Fulcrum scheduler, pods of other schedulers are steered by the taint.
  *
  * I/O helpers beside this file: the metrics loop, the move executor, the status writer and the metrics; pod
  * facts in controllers/caches/. The pure parts: per-pool usage stores and capacity advice in src/optimize/,
@@ -25,7 +28,12 @@ import { isProtectionReason, PROTECTION_TEXT } from '../../eviction/index.js';
 import { performance } from 'node:perf_hooks';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Actuator, ActuationMode } from '../../actuation/index.js';
-import { parseDuration, type ResourcePool, type ResourcePoolStatus } from '../../api/index.js';
+import {
+  parseDuration,
+  type ResourcePool,
+  type ResourcePoolStatus,
+  type TuningStatus,
+} from '../../api/index.js';
 import {
   planRebalance,
   pruneHistory,
@@ -33,10 +41,13 @@ import {
   type RebalancePlan,
   type RebalanceSettings,
 } from '../../balancing/index.js';
-import { realClock, sleep, type Clock } from '../../clock/clock.js';
-import { BackoffCycles } from '../../kube/backoff-cycles.js';
+import { realClock, type Clock } from '../../clock/clock.js';
 import { waitForCacheSync } from '../../kube/informer.js';
 import type { CustomObject } from '../../kube/informers.js';
+import { ItemExponentialRateLimiter } from '../../kube/rate-limiter.js';
+import { watches } from '../../kube/watches.js';
+import type { ReconcileResult } from '../../kube/workers.js';
+import type { Logger } from '../../logging/logger.js';
 import { createMetricsSource, type MetricsSourceConfig, type Smoothing } from '../../metrics/index.js';
 import { staleAfterIntervals } from '../../metrics/usage-store.js';
 import type { NodeInfo } from '../../model/node-info.js';
@@ -44,6 +55,7 @@ import { zeroResources, type ResourceVector } from '../../model/resources.js';
 import { placementPool } from '../../placement/index.js';
 import type { Runnable } from '../../lifecycle/runnable.js';
 import type { ControllerDeps } from '../controller-deps.js';
+import { QueuedController } from '../queued-controller.js';
 import { PolicyIndex } from '../caches/policy-index.js';
 import { appendActions } from '../../balancing/action-log.js';
 import { MetricsLoop } from './metrics-loop.js';
@@ -64,8 +76,8 @@ import { kubeScaleTargetClient, type ScaleTargetClient } from '../scale/scale-ta
 import { drainsOf } from '../../consolidation/index.js';
 import { forecastStepMs, lookaheadUsage, type LookaheadUsage } from '../../optimize/index.js';
 
-/** Longest sleep between looks at the pools, so a new pool or a changed interval is seen soon. */
-const MAX_IDLE_MS = 1_000;
+/** A failing pool is retried after 1 s, doubling to 5 min (and never before its next interval is due). */
+const FAILURE_BACKOFF = { initialMs: 1_000, maxMs: 300_000 };
 
 export interface RebalanceControllerDeps extends ControllerDeps {
   actuator: Actuator;
@@ -88,61 +100,70 @@ export class RebalanceController implements Runnable {
   private readonly consolidation: ConsolidationStep;
   private readonly scale: ScaleStep | undefined;
   private readonly tuning = new RebalanceTuning();
-  /** Counts each pool's intervals by result and backs a failing pool off, as the work queue does a key. */
-  private readonly cycles: BackoffCycles;
+  private readonly queue: QueuedController;
+  /** Heat, history and counters per pool for this leadership term (started afresh by `start`). */
+  private terms = new Map<string, PoolTerm>();
 
   constructor(private readonly deps: RebalanceControllerDeps) {
     this.clock = deps.clock ?? realClock;
     this.scale = deps.scaleTargets ? new ScaleStep({ ...deps, client: deps.scaleTargets }) : undefined;
-    this.cycles = new BackoffCycles({
-      clock: this.clock,
-      metrics: deps.metrics?.reconciles('rebalance'),
-      logger: deps.logger.child({ controller: 'rebalance' }),
-      keyField: 'pool',
-    });
     this.consolidation = new ConsolidationStep({ ...deps, clock: this.clock });
     this.executor = new MoveExecutor(deps.actuator);
     this.statusWriter = new RebalanceStatusWriter(deps.customObjects);
     this.metrics = deps.metrics ? new RebalanceMetrics(deps.metrics.registry) : undefined;
+    this.queue = new QueuedController({
+      name: 'rebalance',
+      // One pool at a time: plans share the actuator's budgets and the CPU with the scheduler.
+      concurrency: 1,
+      reconcile: (pool, signal, log) => this.reconcile(pool, signal, log),
+      allKeys: () => deps.pools.validPools().keys(),
+      // Intervals come from requeues; what else matters is a pool appearing, going, or its spec changing
+      // (status writes, ours included, change no generation).
+      watches: [watches(deps.informers.resourcePools, (pool, old) => specChange(pool, old))],
+      waitFor: deps.informers.all(),
+      logger: deps.logger,
+      metrics: deps.metrics?.workQueue('rebalance'),
+      reconcileMetrics: deps.metrics?.reconciles('rebalance'),
+      rateLimiter: new ItemExponentialRateLimiter(FAILURE_BACKOFF.initialMs, FAILURE_BACKOFF.maxMs),
+    });
   }
 
   async start(signal: AbortSignal): Promise<void> {
     if (!(await waitForCacheSync(this.deps.informers.all(), signal))) return;
     await Promise.race([this.deps.metricsLoop.firstRound, aborted(signal)]);
-    const terms = new Map<string, PoolTerm>();
-    this.deps.logger.info({ controller: 'rebalance' }, 'controller started');
-    while (!signal.aborted) {
-      const pools = this.deps.pools.validPools();
-      for (const name of terms.keys()) if (!pools.has(name)) terms.delete(name);
-      this.tuning.retain(new Set(pools.keys()));
-      for (const pool of pools.values()) {
-        if (signal.aborted) break;
-        // A failed interval is counted and logged, and the pool waits out a backoff that grows while it
-        // keeps failing (never less than its next interval, which plans afresh from the caches).
-        await this.cycles.run(pool.metadata.name, () => this.tick(terms, pool, signal));
-      }
-      const now = this.clock.now();
-      const next = Math.min(now + MAX_IDLE_MS, ...[...terms.values()].map((t) => t.nextAt));
-      await sleep(this.clock, Math.max(10, next - now), signal);
-    }
+    if (signal.aborted) return;
+    this.terms = new Map();
+    await this.queue.start(signal);
   }
 
-  /** One interval of one pool, if it is due; false when nothing was. */
-  private async tick(
-    terms: Map<string, PoolTerm>,
-    pool: ResourcePool,
-    signal: AbortSignal,
-  ): Promise<boolean> {
-    const name = pool.metadata.name;
+  /**
+   * One pool: run its interval if it is due, then ask to come back at the next one. A pool that is gone
+   * or invalid is forgotten (the pool controller reports an invalid spec).
+   */
+  private async reconcile(name: string, signal: AbortSignal, log: Logger): Promise<ReconcileResult | void> {
+    const pool = this.deps.pools.validPools().get(name);
     const object = this.deps.informers.resourcePools.get(name);
-    if (!object) return false;
+    if (!pool || !object) {
+      this.terms.delete(name);
+      this.tuning.retain(new Set(this.deps.pools.validPools().keys()));
+      return;
+    }
     const tuned = this.tuning.settings(pool, rebalanceSettings(pool.spec.rebalancing));
-    const settings = tuned.settings;
     const members = this.deps.pools.membership().nodesByPool.get(name) ?? [];
     const now = this.clock.now();
-    const term = this.dueTerm(terms, name, object, members, settings, now);
-    if (!term) return false;
+    const term = this.termOf(name, object, members, tuned.settings, now);
+    if (now < term.nextAt) return { requeueAfterMs: term.nextAt - now };
+    term.nextAt = now + tuned.settings.intervalMs;
+    term.history = pruneHistory(term.history, now, tuned.settings.cooldownMs);
+    await this.interval({ pool, object, members, tuned, term, now, signal, log });
+    return { requeueAfterMs: tuned.settings.intervalMs };
+  }
 
+  /** One interval of one pool: plan, act, record, write status, then scale and consolidate. */
+  private async interval(run: IntervalRun): Promise<void> {
+    const { pool, object, members, term, now, signal, log } = run;
+    const { settings, status: tuning } = run.tuned;
+    const name = pool.metadata.name;
     const { plan, usage } = this.plan(pool, object, members, settings, term, now);
     term.heat = plan.heat;
     this.tuning.observe(pool, members, usage, this.deps.model);
@@ -156,7 +177,7 @@ export class RebalanceController implements Runnable {
       signal,
     });
     this.record(term, execution, settings, now);
-    this.report(object, plan, execution, term);
+    this.report(object, plan, execution, term, log);
     const fragment = outcomeStatus(plan.status, execution, this.deps.metricsLoop.lastFailure);
     const capacity = this.advise(pool, object, members, usage, now);
     const wrote = await this.statusWriter.write(
@@ -166,7 +187,7 @@ export class RebalanceController implements Runnable {
         lastActions: term.lastActions,
         counters: term.counters,
         ...(capacity ? { capacity } : {}),
-        ...(tuned.status ? { tuning: tuned.status } : {}),
+        ...(tuning ? { tuning } : {}),
       },
       new Date(now),
       signal,
@@ -185,27 +206,22 @@ export class RebalanceController implements Runnable {
       ...(moved > 0 ? { hold: `rebalancing planned ${moved} move(s) this interval` } : {}),
       signal,
     });
-    return true;
   }
 
-  /** The pool's term (started on first sight), moved to its next interval; undefined when none is due. */
-  private dueTerm(
-    terms: Map<string, PoolTerm>,
+  /** The pool's term, started from what the API server holds on first sight in this leadership term. */
+  private termOf(
     name: string,
     object: CustomObject,
     members: readonly string[],
     settings: RebalanceSettings,
     now: number,
-  ): PoolTerm | undefined {
-    let term = terms.get(name);
+  ): PoolTerm {
+    let term = this.terms.get(name);
     if (!term) {
       const status = object.status as ResourcePoolStatus | undefined;
       term = startTerm(status, this.memberInfos(members), settings, now);
-      terms.set(name, term);
+      this.terms.set(name, term);
     }
-    if (now < term.nextAt) return undefined;
-    term.nextAt = now + settings.intervalMs;
-    term.history = pruneHistory(term.history, now, settings.cooldownMs);
     return term;
   }
 
@@ -340,8 +356,14 @@ export class RebalanceController implements Runnable {
    * A log line per interval that did something, pool Events for evictions a budget stopped, and one per pod
    * the pool's spec.eviction protects (EvictionProtected).
    */
-  private report(object: CustomObject, plan: RebalancePlan, execution: Execution, term: PoolTerm): void {
-    const { events, logger } = this.deps;
+  private report(
+    object: CustomObject,
+    plan: RebalancePlan,
+    execution: Execution,
+    term: PoolTerm,
+    logger: Logger,
+  ): void {
+    const { events } = this.deps;
     const pool = object.metadata?.name;
     for (const b of execution.blocked)
       events.record(
@@ -373,7 +395,6 @@ export class RebalanceController implements Runnable {
     }
     const acted = execution.actions.length > 0 || execution.failures.length > 0;
     const fields = {
-      controller: 'rebalance',
       pool,
       hot: plan.status.nodes.hot,
       load: plan.status.load,
@@ -400,6 +421,25 @@ export class RebalanceController implements Runnable {
     }
     return infos;
   }
+}
+
+/** What one interval of one pool works on. */
+interface IntervalRun {
+  pool: ResourcePool;
+  object: CustomObject;
+  members: readonly string[];
+  tuned: { settings: RebalanceSettings; status?: TuningStatus | undefined };
+  term: PoolTerm;
+  now: number;
+  signal: AbortSignal;
+  /** Carries the controller and the pool. */
+  log: Logger;
+}
+
+/** The pool's key when it appeared, went, or its spec changed (a new generation); nothing otherwise. */
+function specChange(pool: CustomObject, old: CustomObject | undefined): string | undefined {
+  if (old && old.metadata?.generation === pool.metadata?.generation) return undefined;
+  return pool.metadata?.name;
 }
 
 function aborted(signal: AbortSignal): Promise<void> {

@@ -5,6 +5,7 @@ import type { Informer } from '../../kube/informer.js';
 import type { CustomObject } from '../../kube/informers.js';
 import { objectKey, splitKey } from '../../kube/object-key.js';
 import { StatusWriter } from '../../kube/status-writer.js';
+import { watches, type Watch } from '../../kube/watches.js';
 import { mergeConditions, type Condition, type DesiredCondition } from '../../model/conditions.js';
 import type { ControllerMetrics } from '../../observability/controller-metrics.js';
 import type { Logger } from '../../logging/logger.js';
@@ -23,6 +24,8 @@ export interface StatusControllerOptions<S extends StatusWithConditions> {
   kind: string;
   plural: string;
   informer: Informer<CustomObject>;
+  /** What else triggers a reconcile; a change of the object itself (and its resync) always does. */
+  watches: readonly Watch[];
   /** The status the object should have now; pure apart from reading caches. */
   desiredStatus: (object: CustomObject, now: Date) => S;
   waitFor: ReadonlyArray<{ hasSynced(): boolean }>;
@@ -51,6 +54,7 @@ export function createStatusController<S extends StatusWithConditions>(
     metrics: options.metrics?.workQueue(options.name),
     reconcileMetrics: options.metrics?.reconciles(options.name),
     allKeys: () => options.informer.list().map(objectKey),
+    watches: [watches(options.informer, objectKey, { resyncs: true }), ...options.watches],
     reconcile: async (key, signal) => {
       const object = options.informer.get(key);
       if (!object) return;
