@@ -84,7 +84,7 @@ export const FOLDER_IMPORTS = {
     'validate',
   ],
   // Fixture builders for tests.
-  testing: ['api', 'balancing', 'controllers', 'failover', 'kube', 'model', 'placement', 'probes'],
+  testing: ['api', 'balancing', 'controllers', 'failover', 'kube', 'logging', 'model', 'placement', 'probes'],
 };
 
 const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -1,3 +1,4 @@
+import type { Clock } from '../clock/clock.js';
 import type { Logger } from '../logging/logger.js';
 import { waitForCacheSync } from '../kube/informer.js';
 import { runWorkers, type ReconcileMetrics, type Reconciler } from '../kube/workers.js';
@@ -23,6 +24,8 @@ export interface QueuedControllerOptions {
   reconcileMetrics?: ReconcileMetrics;
   /** Per-key backoff after a reconcile throws; the work queue's default when absent. */
   rateLimiter?: RateLimiter;
+  /** Times requeues and backoffs (tests pin it); the real clock when absent. */
+  clock?: Clock;
 }
 
 /**
@@ -47,8 +50,13 @@ export class QueuedController implements Runnable {
   async start(signal: AbortSignal): Promise<void> {
     const { name, reconcile, concurrency, logger, metrics, reconcileMetrics } = this.options;
     if (!(await waitForCacheSync(this.options.waitFor, signal))) return;
-    const { rateLimiter } = this.options;
-    const queue = new WorkQueue({ name, metrics, ...(rateLimiter ? { rateLimiter } : {}) });
+    const { rateLimiter, clock } = this.options;
+    const queue = new WorkQueue({
+      name,
+      metrics,
+      ...(rateLimiter ? { rateLimiter } : {}),
+      ...(clock ? { clock } : {}),
+    });
     this.queue = queue;
     for (const key of this.options.allKeys()) queue.add(key);
     logger.info({ controller: name }, 'controller started');

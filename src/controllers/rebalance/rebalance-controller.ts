@@ -125,6 +125,7 @@ export class RebalanceController implements Runnable {
       metrics: deps.metrics?.workQueue('rebalance'),
       reconcileMetrics: deps.metrics?.reconciles('rebalance'),
       rateLimiter: new ItemExponentialRateLimiter(FAILURE_BACKOFF.initialMs, FAILURE_BACKOFF.maxMs),
+      clock: this.clock,
     });
   }
 
