@@ -28,11 +28,11 @@ export const FOLDER_IMPORTS = {
   metrics: ['model'],
   optimize: ['api', 'metrics', 'model'],
   placement: ['api', 'eviction', 'model'],
-  balancing: ['api', 'eviction', 'model', 'optimize', 'placement', 'kube/lean-pod'],
-  consolidation: ['api', 'balancing', 'model', 'placement'],
-  simulate: ['api', 'balancing', 'consolidation', 'failover', 'model', 'optimize', 'placement'],
+  rebalancing: ['api', 'eviction', 'model', 'optimize', 'placement', 'kube/lean-pod'],
+  consolidation: ['api', 'rebalancing', 'model', 'placement'],
+  simulate: ['api', 'rebalancing', 'consolidation', 'failover', 'model', 'optimize', 'placement'],
   explain: ['api', 'model', 'placement', 'simulate', 'terminal'],
-  status: ['api', 'balancing', 'failover', 'model', 'simulate', 'terminal'],
+  status: ['api', 'rebalancing', 'failover', 'model', 'simulate', 'terminal'],
   // Kubernetes I/O and the process around it.
   kube: ['clock', 'logging'],
   actuation: ['clock', 'kube', 'logging', 'model'],
@@ -42,7 +42,7 @@ export const FOLDER_IMPORTS = {
   controllers: [
     'actuation',
     'api',
-    'balancing',
+    'rebalancing',
     'clock',
     'consolidation',
     'eviction',
@@ -84,7 +84,17 @@ export const FOLDER_IMPORTS = {
     'validate',
   ],
   // Fixture builders for tests.
-  testing: ['api', 'balancing', 'controllers', 'failover', 'kube', 'logging', 'model', 'placement', 'probes'],
+  testing: [
+    'api',
+    'rebalancing',
+    'controllers',
+    'failover',
+    'kube',
+    'logging',
+    'model',
+    'placement',
+    'probes',
+  ],
 };
 
 const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -15,9 +15,9 @@
  *  Target (DESIGN.md section 7): a full plan for 5,000 nodes < 3 ms.
  */
 import { loadavg } from 'node:os';
-import { planRebalance } from '../src/balancing/planner.js';
-import { DEFAULT_SETTINGS } from '../src/balancing/planner-fixtures.js';
-import type { NodeHeat, PodFacts, RebalanceInput, RebalancePlan } from '../src/balancing/types.js';
+import { planRebalance } from '../src/rebalancing/planner.js';
+import { DEFAULT_SETTINGS } from '../src/rebalancing/planner-fixtures.js';
+import type { NodeHeat, PodFacts, RebalanceInput, RebalancePlan } from '../src/rebalancing/types.js';
 import { ClusterModel } from '../src/model/cluster-model.js';
 import type { NodeInfo } from '../src/model/node-info.js';
 import type { PodInfo } from '../src/model/pod-info.js';

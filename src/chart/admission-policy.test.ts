@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { HOT_TAINT_KEY } from '../balancing/hot-taint.js';
-import { REBALANCED_AT_ANNOTATION } from '../balancing/move-history.js';
+import { HOT_TAINT_KEY } from '../rebalancing/hot-taint.js';
+import { REBALANCED_AT_ANNOTATION } from '../rebalancing/move-history.js';
 import { FENCE_CONFIRMED_ANNOTATION } from '../failover/confirmed-down.js';
 import { FENCED_BY_ANNOTATION } from '../failover/fence-marker.js';
 import { OUT_OF_SERVICE_TAINT_KEY, OUT_OF_SERVICE_TAINT_VALUE } from '../failover/recovery-plan.js';

@@ -4,7 +4,7 @@
  * pod, largest first, each accounted on the snapshot so the next one sees it. All or nothing: when one pod
  * finds no node, every pod accounted for this node is taken back.
  */
-import { demandOf } from '../balancing/index.js';
+import { demandOf } from '../rebalancing/index.js';
 import type { ClusterModel } from '../model/cluster-model.js';
 import type { PodInfo } from '../model/pod-info.js';
 import { CEILING_RESOURCES, type ResourceVector } from '../model/resources.js';

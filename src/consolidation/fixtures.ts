@@ -3,7 +3,7 @@
  * a ConsolidationInput with the API defaults, and a replay of a plan's moves onto the model. Not used by
  * production code.
  */
-import { factsOf, NOW, podInfo, type Scenario } from '../balancing/planner-fixtures.js';
+import { factsOf, NOW, podInfo, type Scenario } from '../rebalancing/planner-fixtures.js';
 import type { ConsolidationSettings } from './settings.js';
 import type { ConsolidationFacts, ConsolidationInput, ConsolidationPlan } from './types.js';
 

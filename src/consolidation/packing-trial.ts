@@ -3,7 +3,7 @@
  * interval by the production planner, every eviction's replacement bound where the plan said, until nothing
  * more can be drained. Not used by production code.
  */
-import { GI, NOW, scenario, type NodeSpec } from '../balancing/planner-fixtures.js';
+import { GI, NOW, scenario, type NodeSpec } from '../rebalancing/planner-fixtures.js';
 import { consolidationInput, replayPlan } from './fixtures.js';
 import { planConsolidation } from './planner.js';
 import type { PackingReport } from './types.js';

@@ -4,7 +4,7 @@
  * budget is exceeded, only movable pods leave, only draining nodes are emptied, and the drain limits hold.
  */
 import fc from 'fast-check';
-import { GI, scenario, type NodeSpec, type PodSpec } from '../balancing/planner-fixtures.js';
+import { GI, scenario, type NodeSpec, type PodSpec } from '../rebalancing/planner-fixtures.js';
 import { CEILING_RESOURCES, type ResourceVector } from '../model/resources.js';
 import { consolidationInput } from './fixtures.js';
 import { planConsolidation } from './planner.js';

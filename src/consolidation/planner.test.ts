@@ -1,4 +1,4 @@
-import { NOW, podsOf, scenario, type NodeSpec } from '../balancing/planner-fixtures.js';
+import { NOW, podsOf, scenario, type NodeSpec } from '../rebalancing/planner-fixtures.js';
 import { consolidationInput } from './fixtures.js';
 import { PoolSnapshot } from '../placement/snapshot.js';
 import { planConsolidation } from './planner.js';

@@ -17,7 +17,7 @@
  * of the plan on it, no eviction exceeds maxEvictionsPerCycle or a disruption budget, only movable pods on
  * draining nodes are evicted, no draining node is a destination, and minNodes and maxDrainingNodes hold.
  */
-import { EvictionBudgets, loadOf, overCeilings, type EvictionRequest } from '../balancing/index.js';
+import { EvictionBudgets, loadOf, overCeilings, type EvictionRequest } from '../rebalancing/index.js';
 import { isTerminal, type PodInfo } from '../model/pod-info.js';
 import { PoolSnapshot, type SnapshotInput } from '../placement/snapshot.js';
 import { fitElsewhere, type FitContext, type PlannedMove } from './drain-fit.js';

@@ -2,7 +2,7 @@
  * The vocabulary of the consolidation planner: what it reads besides the model (pod facts, the nodes being
  * drained) and what it returns (node marks and evictions for the Actuator, and the packing of the pool).
  */
-import type { EvictionRequest, MetricsFreshness, PodFacts } from '../balancing/index.js';
+import type { EvictionRequest, MetricsFreshness, PodFacts } from '../rebalancing/index.js';
 import type { ClusterModel } from '../model/cluster-model.js';
 import type { PodInfo } from '../model/pod-info.js';
 import type { CeilingResource, ResourceVector } from '../model/resources.js';

@@ -1,6 +1,6 @@
 import { parseResourcePool, type ResourcePool } from '../api/index.js';
 import { zeroResources } from '../model/resources.js';
-import { nodeInfo, scenario } from '../balancing/planner-fixtures.js';
+import { nodeInfo, scenario } from '../rebalancing/planner-fixtures.js';
 import { UsageForecaster } from './usage-forecaster.js';
 import { capacityAdvice } from './capacity-advice.js';
 import type { PoolUsageView } from './pool-usage.js';

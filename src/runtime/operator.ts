@@ -10,7 +10,7 @@ import { createKubeActuator, type Actuator } from '../actuation/index.js';
 import { createFailoverController } from '../controllers/failover/failover-controller.js';
 import { syncModelFromInformers } from '../controllers/caches/model-sync.js';
 import { createPolicyController } from '../controllers/policy/policy-controller.js';
-import { createRebalancing } from '../controllers/rebalance/rebalance-controller.js';
+import { createRebalancing } from '../controllers/rebalancing/rebalance-controller.js';
 import { createPoolController } from '../controllers/pool/pool-controller.js';
 import { PoolIndex } from '../controllers/caches/pool-index.js';
 import { PolicyIndex } from '../controllers/caches/policy-index.js';

@@ -5,7 +5,7 @@
  * same snapshot `fulcrum simulate` reads, with the operator's own membership rule. Pure.
  */
 import type { Condition, PoolAction, ResourcePoolStatus } from '../api/index.js';
-import { HOT_TAINT_KEY } from '../balancing/hot-taint.js';
+import { HOT_TAINT_KEY } from '../rebalancing/hot-taint.js';
 import { readFenceMarker } from '../failover/fence-marker.js';
 import type { NodeInfo } from '../model/node-info.js';
 import { CEILING_RESOURCES, utilizationPercent, type CeilingResource } from '../model/resources.js';

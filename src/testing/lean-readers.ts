@@ -8,7 +8,7 @@ import { isMirrorPod, ownerKindOf } from '../controllers/failover/pod-policy.js'
 import { ReplacementTracker } from '../failover/replacement-tracker.js';
 import { alreadyMarked } from '../controllers/scheduler/pod-binder.js';
 import { schedulingRelevant } from '../controllers/scheduler/scheduler-controller.js';
-import { podTraits, qosClass } from '../balancing/pod-traits.js';
+import { podTraits, qosClass } from '../rebalancing/pod-traits.js';
 import type { LeanNode } from '../kube/lean-node.js';
 import type { LeanPod } from '../kube/lean-pod.js';
 import { objectKey } from '../kube/object-key.js';

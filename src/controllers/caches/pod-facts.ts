@@ -8,7 +8,7 @@
  */
 import type { V1PodDisruptionBudget } from '@kubernetes/client-node';
 import type { ResourcePool } from '../../api/index.js';
-import { podTraits, type PodFacts, type PodTraits } from '../../balancing/index.js';
+import { podTraits, type PodFacts, type PodTraits } from '../../rebalancing/index.js';
 import type { Informer } from '../../kube/informer.js';
 import type { ClusterModel } from '../../model/cluster-model.js';
 import type { PodInfo } from '../../model/pod-info.js';

@@ -3,7 +3,7 @@
  * stay on their node through a drain without keeping it in use (DaemonSet and mirror pods; a cluster
  * autoscaler removes nodes that hold only those).
  */
-import { podTraits } from '../../balancing/index.js';
+import { podTraits } from '../../rebalancing/index.js';
 import type { ConsolidationFacts } from '../../consolidation/index.js';
 import { rebalanceFacts, type PodFactSources } from '../caches/pod-facts.js';
 

@@ -18,7 +18,7 @@ import {
   type ConsolidationPlan,
   type DrainMark,
 } from '../../consolidation/index.js';
-import type { EvictionRequest } from '../../balancing/index.js';
+import type { EvictionRequest } from '../../rebalancing/index.js';
 
 export interface DrainContext {
   pool: string;

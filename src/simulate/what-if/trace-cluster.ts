@@ -4,7 +4,7 @@
  * on each node, so a pod that moves takes its usage along. Pods are ordinary controller-owned pods (a
  * ReplicaSet per workload), movable, without disruption budgets.
  */
-import type { PodFacts } from '../../balancing/index.js';
+import type { PodFacts } from '../../rebalancing/index.js';
 import type { ConsolidationFacts } from '../../consolidation/index.js';
 import { ClusterModel } from '../../model/cluster-model.js';
 import type { NodeInfo } from '../../model/node-info.js';

@@ -3,7 +3,7 @@
  * planRebalance (ceilings first, then balance, with the pool's budgets, hysteresis and cooldowns),
  * lookaheadUsage over a UsageForecaster when the run forecasts, planConsolidation when the pool consolidates,
  * and recommendCapacity for the node count. Planned moves happen at once (the replacement runs on the
- * expected node from the next interval), as in balancing/forecast-trace.test.ts. Pure: no clock, no I/O.
+ * expected node from the next interval), as in rebalancing/forecast-trace.test.ts. Pure: no clock, no I/O.
  */
 import { parseDuration, type ResourcePool } from '../../api/index.js';
 import {
@@ -18,7 +18,7 @@ import {
   type MoveRecord,
   type NodeHeat,
   type RebalanceSettings,
-} from '../../balancing/index.js';
+} from '../../rebalancing/index.js';
 import {
   consolidationSettings,
   planConsolidation,

@@ -10,8 +10,8 @@ import * as k8s from '@kubernetes/client-node';
 import { Registry } from 'prom-client';
 import { createKubeActuator } from '../../../src/actuation/index.js';
 import type { ActionContext } from '../../../src/actuation/types.js';
-import { HOT_TAINT } from '../../../src/balancing/hot-taint.js';
-import { REBALANCED_AT_ANNOTATION } from '../../../src/balancing/move-history.js';
+import { HOT_TAINT } from '../../../src/rebalancing/hot-taint.js';
+import { REBALANCED_AT_ANNOTATION } from '../../../src/rebalancing/move-history.js';
 import { FENCE_CONFIRMED_ANNOTATION } from '../../../src/failover/confirmed-down.js';
 import { FENCED_BY_ANNOTATION, formatFenceMarker } from '../../../src/failover/fence-marker.js';
 import { OUT_OF_SERVICE_TAINT_KEY, OUT_OF_SERVICE_TAINT_VALUE } from '../../../src/failover/recovery-plan.js';
@@ -223,7 +223,7 @@ describeWithHelm('the chart limits the operator to its own node writes', () => {
           { kind: 'Taint', taint: outOfService },
         ],
       }),
-      // Rebalancing's hot taint and its cooldown stamp (src/controllers/rebalance/move-executor.ts).
+      // Rebalancing's hot taint and its cooldown stamp (src/controllers/rebalancing/move-executor.ts).
       await actuator.taint(context('rebalance'), nodeName, { ...HOT_TAINT }),
       await actuator.annotate(
         context('rebalance'),

@@ -6,7 +6,7 @@
  */
 import * as k8s from '@kubernetes/client-node';
 import { createLogger } from '../../../src/logging/logger.js';
-import { BALANCER_FIELD_MANAGER } from '../../../src/controllers/rebalance/rebalance-status-writer.js';
+import { BALANCER_FIELD_MANAGER } from '../../../src/controllers/rebalancing/rebalance-status-writer.js';
 import { createOperator, type Operator } from '../../../src/runtime/operator.js';
 import { FulcrumObjects, installCrds, poolObject, uniqueName } from '../api/fulcrum-api.js';
 import { eventually, testKubeConfig } from '../support/cluster.js';

@@ -19,11 +19,11 @@ import {
   type TuningStatus,
 } from '../../api/index.js';
 import type { CapacityAdvice } from '../../optimize/capacity-advice.js';
-import type { BalanceStatusFragment } from '../../balancing/index.js';
+import type { BalanceStatusFragment } from '../../rebalancing/index.js';
 import type { CustomObject } from '../../kube/informers.js';
 import { mergeConditions, type Condition } from '../../model/conditions.js';
 import { PoolStatusPartWriter } from '../status/pool-status-part.js';
-import type { RebalanceCounters } from '../../balancing/pool-term.js';
+import type { RebalanceCounters } from '../../rebalancing/pool-term.js';
 
 export const BALANCER_FIELD_MANAGER = 'fulcrum-balancer';
 

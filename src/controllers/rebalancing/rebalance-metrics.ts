@@ -1,7 +1,7 @@
 import { Gauge, Histogram, type Registry } from 'prom-client';
 import type { Ceilings } from '../../api/index.js';
 import { CEILING_RESOURCES } from '../../model/resources.js';
-import type { ResourceUtilization } from '../../balancing/pool-utilization.js';
+import type { ResourceUtilization } from '../../rebalancing/pool-utilization.js';
 
 /** The pure plan takes microseconds to a few milliseconds (target: < 3 ms at 5,000 nodes). */
 const PLAN_BUCKETS = [1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1];

@@ -13,7 +13,7 @@
  *     apply under the field manager `fulcrum-balancer`, beside what the pool and failover controllers own;
  *     with scaleRecommendations also CapacityPressure and the recommendation (capacity-advice.ts);
  *  5. with spec.rebalancing.tuning Adaptive, the next interval's tolerance and interval follow the volatility
- *     of the members' loads (balancing/rebalance-tuning.ts), shown in status.tuning;
+ *     of the members' loads (rebalancing/rebalance-tuning.ts), shown in status.tuning;
  *  6. with a scale target, set its replicas to the recommendation through the Actuator (scale/scale-step.ts).
  *
  * Heat, move history and counters belong to one leadership term and start from the API server (pool-term.ts),
@@ -22,7 +22,7 @@
  *
  * I/O helpers beside this file: the metrics loop, the move executor, the status writer and the metrics; pod
  * facts in controllers/caches/. The pure parts: per-pool usage stores and capacity advice in src/optimize/,
- * the term, action log, outcome status and tuning in src/balancing/.
+ * the term, action log, outcome status and tuning in src/rebalancing/.
  */
 import { isProtectionReason, PROTECTION_TEXT } from '../../eviction/index.js';
 import { performance } from 'node:perf_hooks';
@@ -40,7 +40,7 @@ import {
   rebalanceSettings,
   type RebalancePlan,
   type RebalanceSettings,
-} from '../../balancing/index.js';
+} from '../../rebalancing/index.js';
 import { realClock, type Clock } from '../../clock/clock.js';
 import { waitForCacheSync } from '../../kube/informer.js';
 import type { CustomObject } from '../../kube/informers.js';
@@ -57,21 +57,21 @@ import type { Runnable } from '../../lifecycle/runnable.js';
 import type { ControllerDeps } from '../controller-deps.js';
 import { QueuedController } from '../queued-controller.js';
 import { PolicyIndex } from '../caches/policy-index.js';
-import { appendActions } from '../../balancing/action-log.js';
+import { appendActions } from '../../rebalancing/action-log.js';
 import { MetricsLoop } from './metrics-loop.js';
 import { MoveExecutor, type Execution } from './move-executor.js';
-import { outcomeStatus } from '../../balancing/outcome-status.js';
+import { outcomeStatus } from '../../rebalancing/outcome-status.js';
 import { rebalanceFacts } from '../caches/pod-facts.js';
-import { startTerm, type PoolTerm } from '../../balancing/pool-term.js';
+import { startTerm, type PoolTerm } from '../../rebalancing/pool-term.js';
 import { PoolUsage, type PoolUsageSettings, type PoolUsageView } from '../../optimize/pool-usage.js';
 import { capacityAdvice, type CapacityAdvice } from '../../optimize/capacity-advice.js';
-import { poolUtilization } from '../../balancing/pool-utilization.js';
+import { poolUtilization } from '../../rebalancing/pool-utilization.js';
 import { RebalanceMetrics } from './rebalance-metrics.js';
 import { RebalanceStatusWriter } from './rebalance-status-writer.js';
-import { settlingNodes } from '../../balancing/settling-nodes.js';
+import { settlingNodes } from '../../rebalancing/settling-nodes.js';
 import { ConsolidationStep } from '../consolidation/consolidation-step.js';
 import { ScaleStep } from '../scale/scale-step.js';
-import { RebalanceTuning } from '../../balancing/rebalance-tuning.js';
+import { RebalanceTuning } from '../../rebalancing/rebalance-tuning.js';
 import { kubeScaleTargetClient, type ScaleTargetClient } from '../scale/scale-target-client.js';
 import { drainsOf } from '../../consolidation/index.js';
 import { forecastStepMs, lookaheadUsage, type LookaheadUsage } from '../../optimize/index.js';

@@ -25,8 +25,8 @@ import {
   type MoveRecord,
   type RebalancePlan,
   type TaintRequest,
-} from '../../balancing/index.js';
-import { dryRunListed } from '../../balancing/action-log.js';
+} from '../../rebalancing/index.js';
+import { dryRunListed } from '../../rebalancing/action-log.js';
 
 export interface ExecutionContext {
   pool: string;
