@@ -17,13 +17,13 @@
 import { loadavg } from 'node:os';
 import { planRebalance } from '../src/rebalancing/planner.js';
 import { DEFAULT_SETTINGS } from '../src/rebalancing/planner-fixtures.js';
-import type { NodeHeat, PodFacts, RebalanceInput, RebalancePlan } from '../src/rebalancing/types.js';
+import type { NodeHeat, PodFacts, RebalanceInput, RebalancePlan } from '../src/rebalancing/rebalance-plan.js';
 import { ClusterModel } from '../src/model/cluster-model.js';
 import type { NodeInfo } from '../src/model/node-info.js';
 import type { PodInfo } from '../src/model/pod-info.js';
 import type { ResourceVector } from '../src/model/resources.js';
 import { PoolSnapshot } from '../src/placement/snapshot.js';
-import type { PlacementPool } from '../src/placement/types.js';
+import type { PlacementPool } from '../src/placement/framework.js';
 import type { BenchArgs } from './args.js';
 import {
   type BenchResult,

@@ -1,6 +1,6 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { BudgetRule } from './budget-ledger.js';
-import type { ActionKind, ActionOutcome, ActionSource } from './types.js';
+import type { ActionKind, ActionOutcome, ActionSource } from './action-requests.js';
 
 /**
  * `fulcrum_actions_total{source,action,outcome}`: every disruptive action the actuator handled, whatever its

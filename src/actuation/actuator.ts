@@ -37,7 +37,7 @@ import type {
   NodeRequest,
   PodRef,
   ScaleRequest,
-} from './types.js';
+} from './action-requests.js';
 
 /** Where the actuator records Events (the EventRecorder fits). */
 export interface EventSink {

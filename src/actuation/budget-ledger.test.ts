@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { BudgetLedger, type BudgetRule, type LedgerEntry } from './budget-ledger.js';
-import type { ActionKind, ActionSource, ActuationMode } from './types.js';
+import type { ActionKind, ActionSource, ActuationMode } from './action-requests.js';
 
 const deletions = (limit: number, windowMs = 1000, scope: BudgetRule['scope'] = 'pool'): BudgetRule => ({
   name: `deletions-per-${scope}`,

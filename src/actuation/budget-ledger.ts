@@ -18,7 +18,7 @@
  *
  * Memory: one timestamp per admitted action still inside its rule's window.
  */
-import type { ActionKind, ActionSource, ActuationMode } from './types.js';
+import type { ActionKind, ActionSource, ActuationMode } from './action-requests.js';
 
 export type BudgetScope = 'cluster' | 'source' | 'pool' | 'node';
 

@@ -30,4 +30,4 @@ export type {
   PodRef,
   ScaleRef,
   ScaleRequest,
-} from './types.js';
+} from './action-requests.js';

@@ -12,7 +12,7 @@ import {
 } from '@kubernetes/client-node';
 import { requestOptions } from '../kube/request-options.js';
 import type { JsonPatchOperation } from './node-patch.js';
-import type { PodRef, ScaleRef } from './types.js';
+import type { PodRef, ScaleRef } from './action-requests.js';
 
 export interface ActuationClient {
   /** POST pods/eviction (policy/v1) with a uid precondition. */

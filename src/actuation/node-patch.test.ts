@@ -1,6 +1,6 @@
 import type { V1Node } from '@kubernetes/client-node';
 import { nodePatch } from './node-patch.js';
-import type { NodeChange } from './types.js';
+import type { NodeChange } from './action-requests.js';
 
 function node(spec: V1Node['spec'] = {}, annotations?: Record<string, string>): V1Node {
   return { metadata: { name: 'n1', resourceVersion: '42', ...(annotations ? { annotations } : {}) }, spec };

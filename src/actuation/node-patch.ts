@@ -10,7 +10,7 @@
  */
 import type { V1Node } from '@kubernetes/client-node';
 import type { Taint } from '../model/node-info.js';
-import type { NodeChange } from './types.js';
+import type { NodeChange } from './action-requests.js';
 
 export type JsonPatchOperation =
   | { op: 'test'; path: string; value: unknown }

@@ -5,7 +5,13 @@
 export * from './group.js';
 export { parseDuration, isDuration, DURATION_PATTERN } from './duration.js';
 export { scaledIntOrPercent } from './int-or-percent.js';
-export type { Condition, IntOrPercent, LabelSelector, LabelSelectorRequirement, Quantity } from './common.js';
+export type {
+  Condition,
+  IntOrPercent,
+  LabelSelector,
+  LabelSelectorRequirement,
+  Quantity,
+} from './field-schemas.js';
 export type { FieldIssue, ParseResult } from './parse-result.js';
 export * from './resource-pool-spec.js';
 export * from './resource-pool-rebalancing.js';

@@ -2,7 +2,7 @@
  * Resolving int-or-percent fields (failover.maxUnhealthy, minAvailable) against a total, the way Kubernetes
  * resolves PodDisruptionBudget and rolling-update values.
  */
-import type { IntOrPercent } from './common.js';
+import type { IntOrPercent } from './field-schemas.js';
 
 /**
  * `value` as a count of `total`: an integer is itself, "30%" is 30% of total, rounded up or down as asked

@@ -3,7 +3,7 @@
  * nodes below the ceilings, so a cluster autoscaler can remove them. Off unless a pool opts in.
  */
 import { z } from 'zod';
-import { durationAtLeast } from './common.js';
+import { durationAtLeast } from './field-schemas.js';
 import { EnforcementModeSchema } from './resource-pool-rebalancing.js';
 
 export const ConsolidationSchema = z

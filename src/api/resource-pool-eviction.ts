@@ -4,7 +4,7 @@
  * PersistentVolumeClaim and pods in kube-system; the pool's owner opts in per class.
  */
 import { z } from 'zod';
-import { namespaceName } from './common.js';
+import { namespaceName } from './field-schemas.js';
 import { withRules } from './validation-rule.js';
 
 export const EvictionNamespacesSchema = withRules(

@@ -2,7 +2,7 @@
  * ResourcePool spec.failover: active node probes, fencing, and the partition guard.
  */
 import { z } from 'zod';
-import { durationBetween, intOrPercent, labelKey } from './common.js';
+import { durationBetween, intOrPercent, labelKey } from './field-schemas.js';
 import { celIsDuration, isDuration, parseDuration } from './duration.js';
 import { EnforcementModeSchema } from './resource-pool-rebalancing.js';
 import { withRules } from './validation-rule.js';

@@ -2,7 +2,7 @@
  * ResourcePool spec.rebalancing: when a node counts as hot, and how many pods may be moved off hot nodes.
  */
 import { z } from 'zod';
-import { duration, durationAtLeast } from './common.js';
+import { duration, durationAtLeast } from './field-schemas.js';
 import { TuningSchema } from './resource-pool-tuning.js';
 import { withRules } from './validation-rule.js';
 

@@ -4,7 +4,7 @@
  * status.scaleTarget, what was done with it (field manager `fulcrum-scaler`).
  */
 import { z } from 'zod';
-import { dns1123Subdomain, duration, namespaceName, timestamp } from './common.js';
+import { dns1123Subdomain, duration, namespaceName, timestamp } from './field-schemas.js';
 import { EnforcementModeSchema } from './resource-pool-rebalancing.js';
 import { withRules } from './validation-rule.js';
 

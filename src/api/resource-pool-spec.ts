@@ -10,7 +10,7 @@ import {
   namespaceName,
   nonEmptyLabelSelector,
   percentOfAllocatable,
-} from './common.js';
+} from './field-schemas.js';
 import { EvictionSchema } from './resource-pool-eviction.js';
 import { FailoverSchema } from './resource-pool-failover.js';
 import { ConsolidationSchema } from './resource-pool-consolidation.js';

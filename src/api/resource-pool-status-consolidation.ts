@@ -3,7 +3,7 @@
  * `fulcrum-consolidator`).
  */
 import { z } from 'zod';
-import { timestamp } from './common.js';
+import { timestamp } from './field-schemas.js';
 
 const nodeList = (what: string) =>
   z.array(z.string().max(253)).max(20).optional().describe(`Up to 20 ${what}.`);

@@ -3,7 +3,7 @@
  * optional so that each controller can own and apply just its part; lists are bounded to keep objects small.
  */
 import { z } from 'zod';
-import { conditions, timestamp } from './common.js';
+import { conditions, timestamp } from './field-schemas.js';
 import { ConsolidationStatusSchema } from './resource-pool-status-consolidation.js';
 import { ScaleTargetStatusSchema } from './resource-pool-scale-target.js';
 import { TuningStatusSchema } from './resource-pool-tuning.js';

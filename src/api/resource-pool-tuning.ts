@@ -3,7 +3,7 @@
  * node loads, inside declared bounds) and status.tuning (the values in force and why).
  */
 import { z } from 'zod';
-import { durationAtLeast } from './common.js';
+import { durationAtLeast } from './field-schemas.js';
 import { celIsDuration, parseDuration } from './duration.js';
 import { withRules } from './validation-rule.js';
 

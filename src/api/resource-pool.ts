@@ -2,7 +2,7 @@
  * The ResourcePool kind: a cluster-scoped set of nodes with ceilings and balancing and failover rules.
  */
 import { z } from 'zod';
-import { objectMeta } from './common.js';
+import { objectMeta } from './field-schemas.js';
 import { API_VERSION, RESOURCE_POOL_KIND } from './group.js';
 import { parseWith, type ParseResult } from './parse-result.js';
 import { ResourcePoolSpecSchema } from './resource-pool-spec.js';

@@ -10,7 +10,7 @@ import {
   nonEmptyLabelSelector,
   objectMeta,
   quantity,
-} from './common.js';
+} from './field-schemas.js';
 import { API_VERSION, WORKLOAD_POLICY_KIND } from './group.js';
 import { parseWith, type ParseResult } from './parse-result.js';
 

@@ -5,7 +5,7 @@
  */
 import { factsOf, NOW, podInfo, type Scenario } from '../rebalancing/planner-fixtures.js';
 import type { ConsolidationSettings } from './settings.js';
-import type { ConsolidationFacts, ConsolidationInput, ConsolidationPlan } from './types.js';
+import type { ConsolidationFacts, ConsolidationInput, ConsolidationPlan } from './consolidation-plan.js';
 
 export const DEFAULT_CONSOLIDATION: ConsolidationSettings = {
   mode: 'Enforce',

@@ -18,4 +18,4 @@ export {
   drainsOf,
   hasConsolidatingTaint,
 } from './drain-taint.js';
-export * from './types.js';
+export * from './consolidation-plan.js';

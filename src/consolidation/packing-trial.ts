@@ -6,7 +6,7 @@
 import { GI, NOW, scenario, type NodeSpec } from '../rebalancing/planner-fixtures.js';
 import { consolidationInput, replayPlan } from './fixtures.js';
 import { planConsolidation } from './planner.js';
-import type { PackingReport } from './types.js';
+import type { PackingReport } from './consolidation-plan.js';
 
 /** The generated pools of the packing test and bench (seed, nodes, pods). */
 export const PACKING_POOLS = [

@@ -13,7 +13,7 @@ import type { Ceilings } from '../api/index.js';
 import type { ClusterModel } from '../model/cluster-model.js';
 import type { NodeInfo } from '../model/node-info.js';
 import { CEILING_RESOURCES, type CeilingResource } from '../model/resources.js';
-import type { PackingReport } from './types.js';
+import type { PackingReport } from './consolidation-plan.js';
 
 export interface PackingInput {
   model: ClusterModel;

@@ -2,7 +2,7 @@ import { NOW, podsOf, scenario, type NodeSpec } from '../rebalancing/planner-fix
 import { consolidationInput } from './fixtures.js';
 import { PoolSnapshot } from '../placement/snapshot.js';
 import { planConsolidation } from './planner.js';
-import type { ConsolidationInput } from './types.js';
+import type { ConsolidationInput } from './consolidation-plan.js';
 
 const busy = (name: string, pods = 4): NodeSpec => ({ name, pods: podsOf(`${name}-web`, pods, 1000) });
 

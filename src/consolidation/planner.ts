@@ -28,7 +28,7 @@ import type {
   DrainMark,
   NodeSkipReason,
   PackingReport,
-} from './types.js';
+} from './consolidation-plan.js';
 
 /** Candidate nodes tried per interval, and placement decisions spent on them: bound the plan's time. */
 export const MAX_NODE_TRIES = 32;

@@ -13,7 +13,7 @@
  *   // per decision (pure):
  *   const view = nodes.view(members, clock.now(), (n) => model.requested(n), (n) => model.podsOn(n).size === 0);
  */
-export * from './types.js';
+export * from './metrics-source.js';
 export { smooth, type Smoothing } from './smoothing.js';
 export {
   UsageStore,

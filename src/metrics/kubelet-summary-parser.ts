@@ -4,7 +4,7 @@
  * cumulative network counters the caller turns into bits/s with CounterRates; per pod the same (ephemeral
  * storage from the pod's `ephemeral-storage` stats). Pure.
  */
-import type { PartialUsage } from './types.js';
+import type { PartialUsage } from './metrics-source.js';
 
 /** Cumulative bytes received and transmitted, summed over the node's (or pod's) interfaces. */
 export interface NetworkCounters {

@@ -7,7 +7,7 @@
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { CounterRates } from './counter-rate.js';
 import { parseKubeletSummary, type SummaryReading } from './kubelet-summary-parser.js';
-import type { MetricsCollection, MetricsSource, UsageSample } from './types.js';
+import type { MetricsCollection, MetricsSource, UsageSample } from './metrics-source.js';
 import { withTimeout } from './with-timeout.js';
 
 export interface KubeletSummarySourceOptions {

@@ -3,7 +3,7 @@
  * millicores, memory in bytes). Pure; an item that cannot be read becomes a problem, never an exception.
  */
 import { parseQuantity, parseUnits } from '../model/quantity.js';
-import type { PartialUsage, SourceProblem, UsageSample } from './types.js';
+import type { PartialUsage, SourceProblem, UsageSample } from './metrics-source.js';
 
 export interface ParsedSamples {
   samples: UsageSample[];

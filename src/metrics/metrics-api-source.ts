@@ -6,7 +6,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Metrics } from '@kubernetes/client-node';
 import { parseNodeMetricsList, parsePodMetricsList } from './metrics-api-parser.js';
-import type { MetricsCollection, MetricsSource } from './types.js';
+import type { MetricsCollection, MetricsSource } from './metrics-source.js';
 import { withTimeout } from './with-timeout.js';
 
 export interface MetricsApiSourceOptions {

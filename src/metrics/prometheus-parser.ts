@@ -3,7 +3,7 @@
  * node (or pod). Pure. Each series must carry the label that names its node; a series without it, with a
  * value that is not a finite number, or a second series for the same node, is a problem, not a value.
  */
-import type { SourceProblem } from './types.js';
+import type { SourceProblem } from './metrics-source.js';
 
 export interface PrometheusValue {
   key: string;

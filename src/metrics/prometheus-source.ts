@@ -10,7 +10,7 @@ import {
   DEFAULT_PROMETHEUS_QUERIES,
   PROMETHEUS_UNIT_SCALE,
 } from './prometheus-queries.js';
-import type { MetricsCollection, MetricsSource, UsageSample } from './types.js';
+import type { MetricsCollection, MetricsSource, UsageSample } from './metrics-source.js';
 
 export interface PrometheusSourceOptions {
   /** Base URL of the Prometheus server, e.g. http://prometheus.monitoring:9090. */

@@ -7,7 +7,7 @@ import type { CeilingResource } from '../model/resources.js';
 import { KubeletSummarySource } from './kubelet-summary-source.js';
 import { MetricsApiSource } from './metrics-api-source.js';
 import { PrometheusSource } from './prometheus-source.js';
-import type { MetricsSource } from './types.js';
+import type { MetricsSource } from './metrics-source.js';
 
 export type MetricsSourceConfig =
   | { kind: 'metrics-api'; pods?: boolean; timeoutMs?: number }

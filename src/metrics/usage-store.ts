@@ -12,7 +12,7 @@
  */
 import { CEILING_RESOURCES, type CeilingResource, type ResourceVector } from '../model/resources.js';
 import { smooth, type Smoothing } from './smoothing.js';
-import type { PartialUsage, UsageSample } from './types.js';
+import type { PartialUsage, UsageSample } from './metrics-source.js';
 
 export interface UsageStoreOptions {
   /** Samples within this long before the newest one are smoothed together. */

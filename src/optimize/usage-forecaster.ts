@@ -4,7 +4,7 @@
  * sample arrives; `retain` forgets keys that are gone, so memory is bounded by (keys × measured resources ×
  * historySteps) whatever the uptime. Pure: time comes in with the samples and the questions.
  */
-import type { UsageSample } from '../metrics/types.js';
+import type { UsageSample } from '../metrics/metrics-source.js';
 import { CEILING_RESOURCES, type CeilingResource, type ResourceVector } from '../model/resources.js';
 import { SeriesForecaster, type Forecast, type SeriesForecasterOptions } from './series-forecaster.js';
 import type { ForecastMethod, SmoothingParameters } from './smoothing-model.js';

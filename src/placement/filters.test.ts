@@ -7,7 +7,7 @@ import { CeilingFitFilter, NodeAffinityFilter, TaintTolerationFilter } from './f
 import { fillUsed, writeSlots } from './load.js';
 import { NodeReadyFilter, PoolMembershipFilter } from './node-filters.js';
 import { PoolSnapshot } from './snapshot.js';
-import { SUCCESS, type FilterStatus, type NodeFacts, type NodeFilterPlugin } from './types.js';
+import { SUCCESS, type FilterStatus, type NodeFacts, type NodeFilterPlugin } from './framework.js';
 import type { PodFilterPlugin } from './pod-plugins.js';
 
 const pool = placementPoolFixture('general').basis('Requests').obj();

@@ -15,7 +15,7 @@ import {
 import type { PoolSnapshot } from './snapshot.js';
 import { firstUntoleratedHardTaint } from './taints.js';
 import type { PodFilterPlugin } from './pod-plugins.js';
-import type { FilterReason } from './types.js';
+import type { FilterReason } from './framework.js';
 
 /** Every NoSchedule and NoExecute taint of the node is tolerated; PreferNoSchedule taints only score. */
 export const TaintTolerationFilter: PodFilterPlugin = {

@@ -24,7 +24,7 @@
  * (O(touched nodes)) instead of taking a new one; take a new one when pool membership or usage samples
  * change, or when `refresh` returns false.
  */
-export * from './types.js';
+export * from './framework.js';
 export * from './pod-plugins.js';
 export * from './placement-context.js';
 export { schedule, snapshotFor } from './schedule.js';

@@ -5,7 +5,7 @@
  */
 import type { AllocationBasis, Ceilings, Weights } from '../api/index.js';
 import type { ResourceVector } from '../model/resources.js';
-import type { FilterReason } from './types.js';
+import type { FilterReason } from './framework.js';
 
 /**
  * Writes into `out` what the node uses on `basis`. Requests: the sum of pod requests (the model's

@@ -10,7 +10,7 @@ import {
   type NodeFacts,
   type NodeFilterPlugin,
   type PlacementPool,
-} from './types.js';
+} from './framework.js';
 
 const NODE_FAILED = constantFailure('unresolvable', { code: 'NodeFailed' });
 const NODE_NOT_READY = constantFailure('unresolvable', { code: 'NodeNotReady' });

@@ -2,7 +2,7 @@ import type { ClusterModel } from '../model/cluster-model.js';
 import type { ResourceVector } from '../model/resources.js';
 import type { PoolSnapshot } from './snapshot.js';
 import type { PlacementState } from './state.js';
-import type { PlacementPool } from './types.js';
+import type { PlacementPool } from './framework.js';
 
 /** The inputs of one decision. Nothing in here is mutated by `schedule`. */
 export interface PlacementContext {

@@ -1,10 +1,10 @@
 /**
  * The plugins that scan a pool snapshot once per decision: pod filters and scores (kube-scheduler's Filter and
- * Score extension points). Node filters, which see one node and no snapshot, are in types.ts.
+ * Score extension points). Node filters, which see one node and no snapshot, are in framework.ts.
  */
 import type { PodInfo } from '../model/pod-info.js';
 import type { PoolSnapshot } from './snapshot.js';
-import type { FilterReason, PlacementPool } from './types.js';
+import type { FilterReason, PlacementPool } from './framework.js';
 
 /**
  * A filter that depends on the pod. Once per decision, `filterAll` runs over every member of the snapshot at

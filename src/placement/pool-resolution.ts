@@ -5,7 +5,7 @@
 import type { ResourcePool, WorkloadPolicy } from '../api/index.js';
 import { matchesSelector } from '../model/label-selector.js';
 import type { PodInfo } from '../model/pod-info.js';
-import type { PlacementPool } from './types.js';
+import type { PlacementPool } from './framework.js';
 
 /** Pod label naming the pod's pool when no WorkloadPolicy selects it. */
 export const POD_POOL_LABEL = 'fulcrum.io/pool';

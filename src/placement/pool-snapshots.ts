@@ -13,7 +13,7 @@ import type { ResourceVector } from '../model/resources.js';
 import { placementPool } from './pool-resolution.js';
 import { PoolSnapshot, type SnapshotInput } from './snapshot.js';
 import type { PlacementState } from './state.js';
-import type { PlacementPool } from './types.js';
+import type { PlacementPool } from './framework.js';
 
 /** What the snapshots are derived from (PoolIndex). */
 export interface PoolSource {

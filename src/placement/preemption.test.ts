@@ -10,7 +10,7 @@ import {
   type DisruptionBudget,
   type PreemptionInput,
 } from './preemption.js';
-import type { PlacementPool } from './types.js';
+import type { PlacementPool } from './framework.js';
 import type { PlacementContext } from './placement-context.js';
 
 interface VictimSpec {

@@ -4,7 +4,7 @@
  */
 import type { Taint } from '../model/node-info.js';
 import type { CeilingResource } from '../model/resources.js';
-import type { FilterReason, NodeRejection, ReasonCount } from './types.js';
+import type { FilterReason, NodeRejection, ReasonCount } from './framework.js';
 
 /** Why a pod is unresolvable before any node is looked at. */
 export const NO_POOL_MESSAGE = 'pod names no pool: add a WorkloadPolicy or the fulcrum.io/pool label';

@@ -13,7 +13,7 @@ import { SCORE_PLUGINS } from './scoring.js';
 import { PoolSnapshot } from './snapshot.js';
 import { assume, forget, newPlacementState, recentlyAssumedByNode, type PlacementState } from './state.js';
 import { untoleratedPreferNoSchedule } from './taints.js';
-import type { Decision, PlacementPool } from './types.js';
+import type { Decision, PlacementPool } from './framework.js';
 import type { PlacementContext } from './placement-context.js';
 
 const CPU_ONLY = { cpu: 1, memory: 0, ephemeralStorage: 0, network: 0 };

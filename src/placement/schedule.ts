@@ -25,7 +25,13 @@ import { countReasons, NO_POOL_MESSAGE, summarize, unknownPoolMessage } from './
 import { SCORE_PLUGINS } from './scoring.js';
 import { PoolSnapshot } from './snapshot.js';
 import { untoleratedPreferNoSchedule } from './taints.js';
-import type { Decision, NodeFacts, NodeRejection, PlacementPool, UnschedulableDecision } from './types.js';
+import type {
+  Decision,
+  NodeFacts,
+  NodeRejection,
+  PlacementPool,
+  UnschedulableDecision,
+} from './framework.js';
 import type { PlacementContext } from './placement-context.js';
 import type { PodFilterPlugin } from './pod-plugins.js';
 

@@ -14,7 +14,7 @@ import { podPriority, resolvePodPool } from './pool-resolution.js';
 import { searchPreemption, type Preemption, type PreemptionInput } from './preemption.js';
 import { schedule } from './schedule.js';
 import { assume, type PlacementState } from './state.js';
-import type { PlacedDecision, UnschedulableDecision } from './types.js';
+import type { PlacedDecision, UnschedulableDecision } from './framework.js';
 import type { PoolSnapshots, SnapshotBase } from './pool-snapshots.js';
 
 export interface PolicySource {

@@ -6,7 +6,7 @@ import { modelOf, node, placementPoolFixture, pod } from '../testing/builders.js
 import { zeroResources } from '../model/resources.js';
 import { PoolSnapshot } from './snapshot.js';
 import { assume, forget, newPlacementState } from './state.js';
-import type { PlacementPool } from './types.js';
+import type { PlacementPool } from './framework.js';
 
 const NAMES = ['a', 'b', 'c', 'd'];
 

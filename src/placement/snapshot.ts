@@ -15,7 +15,7 @@ import { DEFAULT_NODE_FILTERS } from './node-filters.js';
 import { fillUsed, nodeWeight, SLOTS, writeSlots } from './load.js';
 import { buildColumn, type LabelColumn } from './node-affinity.js';
 import { recentlyAssumedByNode, type PlacementState } from './state.js';
-import type { NodeFacts, NodeRejection, PlacementPool } from './types.js';
+import type { NodeFacts, NodeRejection, PlacementPool } from './framework.js';
 
 export interface SnapshotInput {
   model: ClusterModel;

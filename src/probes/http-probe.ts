@@ -6,7 +6,7 @@
  */
 import { request } from 'node:http';
 import { errorText, runGuarded, type NetworkProbeOptions } from './network-probe.js';
-import { formatAddress, type ProbeAddress, type ProbeCheck, type ProbeOutcome } from './types.js';
+import { formatAddress, type ProbeAddress, type ProbeCheck, type ProbeOutcome } from './probe-check.js';
 
 export interface HttpProbeOptions extends NetworkProbeOptions {
   /** Request path, default "/". */

@@ -45,4 +45,4 @@ export {
   type ProberStats,
   type ProbeTarget,
 } from './prober.js';
-export { formatAddress, type ProbeAddress, type ProbeCheck, type ProbeOutcome } from './types.js';
+export { formatAddress, type ProbeAddress, type ProbeCheck, type ProbeOutcome } from './probe-check.js';

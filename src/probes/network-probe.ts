@@ -5,7 +5,7 @@
 import type { Socket } from 'node:net';
 import { realClock, TimeoutError, type Clock, type TimerHandle } from '../clock/clock.js';
 import { probeable, refusedMessage, type AddressGuard } from './address-guard.js';
-import type { ProbeAddress, ProbeOutcome } from './types.js';
+import type { ProbeAddress, ProbeOutcome } from './probe-check.js';
 
 /** Opens a TCP connection (node:net's `connect` by default; tests pass a spy). */
 export type ConnectFn = (options: { host: string; port: number }) => Socket;

@@ -8,7 +8,7 @@
  * able to send a probe past it. A malformed annotation is an error, never a silent fallback to InternalIP.
  */
 import { isIP } from 'node:net';
-import type { ProbeAddress } from './types.js';
+import type { ProbeAddress } from './probe-check.js';
 
 export const DEFAULT_PROBE_ADDRESS_ANNOTATION = 'fulcrum.io/probe-address';
 

@@ -14,7 +14,7 @@ import { node } from '../testing/builders.js';
 import { allowCidrs } from './address-guard.js';
 import { NO_REDIRECTS } from './address-policy.js';
 import { tcpCheck } from './tcp-probe.js';
-import type { ProbeAddress, ProbeCheck, ProbeOutcome } from './types.js';
+import type { ProbeAddress, ProbeCheck, ProbeOutcome } from './probe-check.js';
 
 const loopback = (i: number): ProbeAddress => ({ host: `127.0.0.${i}`, port: 10250 });
 

@@ -30,7 +30,7 @@ import { probeAddress, type AddressedNode, type ProbeAddressOptions } from './pr
 import { httpCheck } from './http-probe.js';
 import type { NetworkProbeOptions } from './network-probe.js';
 import { tcpCheck } from './tcp-probe.js';
-import { formatAddress, type ProbeAddress, type ProbeCheck, type ProbeOutcome } from './types.js';
+import { formatAddress, type ProbeAddress, type ProbeCheck, type ProbeOutcome } from './probe-check.js';
 
 /** How long after its timeout a check that ignores its signal is abandoned. */
 const HARD_DEADLINE_GRACE_MS = 50;

@@ -4,7 +4,7 @@
  */
 import { connect as netConnect } from 'node:net';
 import { errorText, runGuarded, type NetworkProbeOptions } from './network-probe.js';
-import { formatAddress, type ProbeAddress, type ProbeCheck, type ProbeOutcome } from './types.js';
+import { formatAddress, type ProbeAddress, type ProbeCheck, type ProbeOutcome } from './probe-check.js';
 
 /** Connects to `address`; resolves (never rejects) with the outcome. */
 export function tcpProbe(address: ProbeAddress, options: NetworkProbeOptions = {}): Promise<ProbeOutcome> {

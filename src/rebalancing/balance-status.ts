@@ -6,7 +6,7 @@
 import { ResourcePoolConditionType, type EnforcementMode } from '../api/index.js';
 import { PROTECTION_TEXT } from '../eviction/index.js';
 import type { DesiredCondition } from '../model/conditions.js';
-import type { BalanceStatusFragment, NodeClassification, SkipReason } from './types.js';
+import type { BalanceStatusFragment, NodeClassification, SkipReason } from './rebalance-plan.js';
 
 const MAX_NAMED = 5;
 

@@ -13,7 +13,7 @@ import type { PoolSnapshot } from '../placement/snapshot.js';
 import type { PlacementState } from '../placement/state.js';
 import type { PlacementContext } from '../placement/placement-context.js';
 import type { ClosedNodes } from './closed-nodes.js';
-import type { SkipReason } from './types.js';
+import type { SkipReason } from './rebalance-plan.js';
 
 export interface DestinationQuery {
   model: ClusterModel;

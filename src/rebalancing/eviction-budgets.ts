@@ -7,7 +7,7 @@
  */
 import type { PodInfo } from '../model/pod-info.js';
 import type { RebalanceSettings } from './settings.js';
-import type { MoveMode, PodFacts, SkipReason } from './types.js';
+import type { MoveMode, PodFacts, SkipReason } from './rebalance-plan.js';
 
 export type BudgetVerdict =
   { ok: true; budgets: string[] } | { ok: false; reason: SkipReason; detail: string };

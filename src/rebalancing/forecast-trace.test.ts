@@ -9,7 +9,7 @@ import type { ForecastMethod } from '../optimize/index.js';
 import { zeroResources, type ResourceVector } from '../model/resources.js';
 import { planRebalance } from './planner.js';
 import { inputOf, NOW, podsOf, scenario } from './planner-fixtures.js';
-import type { EvictionRequest } from './types.js';
+import type { EvictionRequest } from './rebalance-plan.js';
 
 const INTERVAL_MS = 15_000;
 const HORIZON_MS = 10 * 60_000;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { COOL, nextHeat, startingHeat, type HeatRule } from './hot-classifier.js';
-import type { NodeHeat } from './types.js';
+import type { NodeHeat } from './rebalance-plan.js';
 
 const rule: HeatRule = { tolerance: 10, recoveryTolerance: 5, consecutive: 3, relative: true };
 

@@ -5,7 +5,7 @@
  * `recoveryTolerance` points above the mean. The gap between the two marks keeps a node that was just
  * relieved from flapping back. Pure: the state in and out is plain data.
  */
-import type { NodeHeat } from './types.js';
+import type { NodeHeat } from './rebalance-plan.js';
 
 export interface HeatRule {
   tolerance: number;

@@ -11,7 +11,7 @@
  *   // hand plan.evictions and plan.taints to the Actuator; apply plan.status; keep plan.heat.
  */
 export { planRebalance } from './planner.js';
-export * from './types.js';
+export * from './rebalance-plan.js';
 export { rebalanceSettings, type RebalanceSettings } from './settings.js';
 export {
   nextHeat,

@@ -9,7 +9,7 @@ import {
   rebalancedAt,
   rebalancedAtValue,
 } from './move-history.js';
-import type { EvictionRequest, MoveRecord } from './types.js';
+import type { EvictionRequest, MoveRecord } from './rebalance-plan.js';
 
 const COOLDOWN = 300_000;
 

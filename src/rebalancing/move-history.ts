@@ -9,7 +9,7 @@
  */
 import type { PoolAction } from '../api/index.js';
 import type { NodeInfo } from '../model/node-info.js';
-import type { EvictionRequest, MoveRecord } from './types.js';
+import type { EvictionRequest, MoveRecord } from './rebalance-plan.js';
 
 /** Node annotation: when rebalancing last moved a pod off or onto the node. */
 export const REBALANCED_AT_ANNOTATION = 'fulcrum.io/rebalanced-at';

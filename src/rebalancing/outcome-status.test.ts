@@ -1,4 +1,4 @@
-import type { BalanceStatusFragment } from './types.js';
+import type { BalanceStatusFragment } from './rebalance-plan.js';
 import { outcomeStatus } from './outcome-status.js';
 
 const rebalancing: BalanceStatusFragment = {

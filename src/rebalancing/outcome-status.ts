@@ -5,7 +5,7 @@
  * Pure.
  */
 import { ResourcePoolConditionType } from '../api/index.js';
-import type { BalanceStatusFragment } from './types.js';
+import type { BalanceStatusFragment } from './rebalance-plan.js';
 import type { DesiredCondition } from '../model/conditions.js';
 
 const MAX_MESSAGE = 32_768;

@@ -7,11 +7,11 @@ import type { NodeInfo } from '../model/node-info.js';
 import type { PodInfo } from '../model/pod-info.js';
 import type { AllocationBasis, AllocationStrategy } from '../api/index.js';
 import type { DisruptionBudget } from '../placement/preemption.js';
-import type { PlacementPool } from '../placement/types.js';
+import type { PlacementPool } from '../placement/framework.js';
 import { HOT_TAINT } from './hot-taint.js';
 import { REBALANCED_AT_ANNOTATION } from './move-history.js';
 import type { RebalanceSettings } from './settings.js';
-import type { MoveRecord, NodeHeat, PodFacts, QosClass, RebalanceInput } from './types.js';
+import type { MoveRecord, NodeHeat, PodFacts, QosClass, RebalanceInput } from './rebalance-plan.js';
 
 export const GI = 2 ** 30;
 export const NOW = Date.parse('2026-01-01T00:00:00Z');

@@ -16,7 +16,7 @@ import {
   type Scenario,
 } from './planner-fixtures.js';
 import type { RebalanceSettings } from './settings.js';
-import type { EvictionRequest, MoveRecord, NodeHeat, RebalancePlan } from './types.js';
+import type { EvictionRequest, MoveRecord, NodeHeat, RebalancePlan } from './rebalance-plan.js';
 
 const podArb = (node: number, i: number): fc.Arbitrary<PodSpec> =>
   fc.constantFrom(0, 0, 10, 100).chain((priority) =>

@@ -1,7 +1,7 @@
 import { EvictionTrait } from '../model/eviction-traits.js';
 import { MAX_DESTINATION_SEARCHES, planRebalance } from './planner.js';
 import { inputOf, NOW, podsOf, scenario, type NodeSpec } from './planner-fixtures.js';
-import type { RebalancePlan } from './types.js';
+import type { RebalancePlan } from './rebalance-plan.js';
 
 /** Ten 8-core nodes: three at `hotCpu` millicores requested in 500m pods, seven at `coolCpu`. */
 function threeHot(hotCpu = 6000, coolCpu = 2000, extra: Partial<NodeSpec> = {}): NodeSpec[] {

@@ -45,7 +45,7 @@ import type {
   SkipReason,
   SkippedPod,
   TaintRequest,
-} from './types.js';
+} from './rebalance-plan.js';
 import { candidatesOn, relativeLoad, type Candidate } from './victims.js';
 
 /** Skipped pods listed in a plan (all are counted). */

@@ -4,7 +4,7 @@
  * pod deletes it for good, a DaemonSet pod comes back on the same node, and a mirror (static) pod cannot be
  * evicted: none of them can be moved.
  */
-import type { QosClass } from './types.js';
+import type { QosClass } from './rebalance-plan.js';
 import type { LeanPod } from '../kube/lean-pod.js';
 
 export interface PodTraits {

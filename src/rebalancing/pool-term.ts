@@ -12,7 +12,7 @@
 import type { PoolAction, ResourcePoolStatus } from '../api/index.js';
 import { movesFromPoolActions, pruneHistory, rebalancedAt } from './move-history.js';
 import type { RebalanceSettings } from './settings.js';
-import type { MoveRecord, NodeHeat } from './types.js';
+import type { MoveRecord, NodeHeat } from './rebalance-plan.js';
 import type { NodeInfo } from '../model/node-info.js';
 
 export interface PoolTerm {

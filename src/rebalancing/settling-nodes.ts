@@ -5,7 +5,7 @@
  * waited three intervals or more over its ceiling. A settling node is left out of the plan instead: not a
  * destination, not a source, not in the mean, until it is measured. Pure.
  */
-import type { MetricsFreshness } from './types.js';
+import type { MetricsFreshness } from './rebalance-plan.js';
 import type { ClusterModel } from '../model/cluster-model.js';
 
 export interface SettlingSplit {

@@ -7,7 +7,7 @@ import { planRebalance } from './planner.js';
 import { inputOf, NOW, podsOf, scenario, type NodeSpec } from './planner-fixtures.js';
 import { overCeilings, poolLoads } from './node-load.js';
 import { PoolSnapshot } from '../placement/snapshot.js';
-import type { RebalancePlan } from './types.js';
+import type { RebalancePlan } from './rebalance-plan.js';
 
 /** 16 nodes of 8 cores: four with twelve 600m pods of one Deployment (90 %), twelve idle. */
 function hotSpot(extra: { pdbs?: string[] } = {}): NodeSpec[] {

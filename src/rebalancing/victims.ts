@@ -12,7 +12,7 @@ import { CEILING_RESOURCES, type CeilingResource, type ResourceVector } from '..
 import { SLOTS } from '../placement/load.js';
 import type { PoolSnapshot } from '../placement/snapshot.js';
 import type { Cooldowns } from './move-history.js';
-import type { PodFacts, QosClass, SkipReason } from './types.js';
+import type { PodFacts, QosClass, SkipReason } from './rebalance-plan.js';
 
 export const QOS_ORDER: Record<QosClass, number> = { BestEffort: 0, Burstable: 1, Guaranteed: 2 };
 

@@ -7,7 +7,7 @@ import type { AllocationBasis, AllocationStrategy, Ceilings, Weights } from '../
 import { ClusterModel } from '../model/cluster-model.js';
 import { nodeInfoFromNode } from '../model/node-info.js';
 import { podInfoFromPod } from '../model/pod-info.js';
-import type { PlacementPool } from '../placement/types.js';
+import type { PlacementPool } from '../placement/framework.js';
 
 export class NodeBuilder {
   private readonly node: V1Node;

@@ -6,7 +6,7 @@
  */
 import { parseAllDocuments } from 'yaml';
 import { z } from 'zod';
-import { dns1123Subdomain, duration, namespaceName } from '../../api/common.js';
+import { dns1123Subdomain, duration, namespaceName } from '../../api/field-schemas.js';
 import { parseDuration } from '../../api/index.js';
 import { parseQuantity } from '../../model/quantity.js';
 import { SimulationInputError } from '../input-error.js';

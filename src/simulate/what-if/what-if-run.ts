@@ -36,7 +36,7 @@ import {
   type ForecastMethod,
 } from '../../optimize/index.js';
 import { placementPool } from '../../placement/index.js';
-import type { PlacementPool } from '../../placement/types.js';
+import type { PlacementPool } from '../../placement/framework.js';
 import { TraceCluster } from './trace-cluster.js';
 import type { UsageTrace } from './usage-trace.js';
 

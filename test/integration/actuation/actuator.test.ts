@@ -7,7 +7,7 @@ import { Registry } from 'prom-client';
 import { ActionMetrics } from '../../../src/actuation/action-metrics.js';
 import { Actuator, type ActuatorOptions } from '../../../src/actuation/actuator.js';
 import { kubeActuationClient, type ActuationClient } from '../../../src/actuation/kube-client.js';
-import type { ActionContext, PodRef } from '../../../src/actuation/types.js';
+import type { ActionContext, PodRef } from '../../../src/actuation/action-requests.js';
 import { EventRecorder } from '../../../src/kube/event-recorder.js';
 import { silentLogger } from '../../../src/logging/logger.js';
 import { createTestNamespace, eventually, kubectl, testKubeConfig } from '../support/cluster.js';

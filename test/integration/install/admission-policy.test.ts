@@ -9,7 +9,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { Registry } from 'prom-client';
 import { createKubeActuator } from '../../../src/actuation/index.js';
-import type { ActionContext } from '../../../src/actuation/types.js';
+import type { ActionContext } from '../../../src/actuation/action-requests.js';
 import { HOT_TAINT } from '../../../src/rebalancing/hot-taint.js';
 import { REBALANCED_AT_ANNOTATION } from '../../../src/rebalancing/move-history.js';
 import { FENCE_CONFIRMED_ANNOTATION } from '../../../src/failover/confirmed-down.js';

@@ -11,7 +11,7 @@ import type { ResourceVector } from '../model/resources.js';
 import type { DisruptionBudget } from '../placement/preemption.js';
 import type { PoolSnapshot } from '../placement/snapshot.js';
 import type { PlacementState } from '../placement/state.js';
-import type { PlacementPool } from '../placement/types.js';
+import type { PlacementPool } from '../placement/framework.js';
 import type { RebalanceSettings } from './settings.js';
 
 /** Kubernetes QoS classes, in the order rebalancing evicts them. */

@@ -7,7 +7,7 @@ import type { ClusterModel } from '../model/cluster-model.js';
 import type { PodInfo } from '../model/pod-info.js';
 import type { CeilingResource, ResourceVector } from '../model/resources.js';
 import type { PoolSnapshot } from '../placement/snapshot.js';
-import type { PlacementPool } from '../placement/types.js';
+import type { PlacementPool } from '../placement/framework.js';
 import type { ConsolidationSettings } from './settings.js';
 
 export interface ConsolidationFacts extends PodFacts {
