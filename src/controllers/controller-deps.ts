@@ -6,13 +6,13 @@ import type { ClusterModel } from '../model/cluster-model.js';
 import type { ControllerMetrics } from '../observability/controller-metrics.js';
 import type { Logger } from '../logging/logger.js';
 import type { OperatorMetrics } from '../observability/metrics.js';
-import type { PoolIndex } from './caches/pool-index.js';
+import type { PoolCache } from './caches/pool-cache.js';
 
 /** What every Fulcrum controller is built from; `createOperator` makes one set and hands it to each. */
 export interface ControllerDeps {
   informers: ClusterInformers;
   model: ClusterModel;
-  pools: PoolIndex;
+  pools: PoolCache;
   customObjects: CustomObjectsApi;
   events: EventRecorder;
   logger: Logger;

@@ -4,7 +4,7 @@
  * last batch costs O(touched nodes), which is what keeps a decision under a millisecond on big pools.
  *
  * A snapshot is dropped, and taken anew on next use, when pool definitions or membership change (a new
- * PoolIndex result), when the usage samples or the failed-node set are replaced, or when `refresh` refuses.
+ * PoolCache result), when the usage samples or the failed-node set are replaced, or when `refresh` refuses.
  */
 import type { ResourcePool } from '../api/index.js';
 import type { ClusterModel } from '../model/cluster-model.js';
@@ -15,7 +15,7 @@ import { PoolSnapshot, type SnapshotInput } from './snapshot.js';
 import type { PlacementState } from './state.js';
 import type { PlacementPool } from './framework.js';
 
-/** What the snapshots are derived from (PoolIndex). */
+/** What the snapshots are derived from (PoolCache). */
 export interface PoolSource {
   validPools(): Map<string, ResourcePool>;
   membership(): PoolMembership;

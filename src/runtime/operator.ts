@@ -12,8 +12,8 @@ import { syncModelFromInformers } from '../controllers/caches/model-sync.js';
 import { createPolicyController } from '../controllers/policy/policy-controller.js';
 import { createRebalancing } from '../controllers/rebalancing/rebalance-controller.js';
 import { createPoolController } from '../controllers/pool/pool-controller.js';
-import { PoolIndex } from '../controllers/caches/pool-index.js';
-import { PolicyIndex } from '../controllers/caches/policy-index.js';
+import { PoolCache } from '../controllers/caches/pool-cache.js';
+import { PolicyCache } from '../controllers/caches/policy-cache.js';
 import { AssumedBindings } from '../placement/assumed-bindings.js';
 import { actuatorEvictor } from '../controllers/scheduler/preemption-evictor.js';
 import {
@@ -102,13 +102,13 @@ export function createOperator(options: OperatorOptions): Operator {
   const model = new ClusterModel();
   const assumed = new AssumedBindings(() => Date.now());
   syncModelFromInformers(informers, model, { podView: (pod) => assumed.view(pod) });
-  const pools = new PoolIndex(informers.resourcePools, informers.nodes, model);
+  const pools = new PoolCache(informers.resourcePools, informers.nodes, model);
   const metrics = operatorMetrics(informers);
   const events = new EventRecorder(kubeConfig.makeApiClient(CoreV1Api), { logger });
   const deps = controllerDeps(options, { informers, model, pools, metrics, events });
   const elector = createElector(options, metrics);
   const health = healthServer(options, informers, metrics);
-  const policies = new PolicyIndex(informers.workloadPolicies);
+  const policies = new PolicyCache(informers.workloadPolicies);
   // Measured usage, shared by rebalancing (which collects it) and the scheduler (which places by it).
   let nodeUsage: ReadonlyMap<string, ResourceVector> | undefined;
   const actuator = createKubeActuator(kubeConfig, { events, logger, registry: metrics.registry });
@@ -157,7 +157,7 @@ function controllerDeps(
   shared: {
     informers: ClusterInformers;
     model: ClusterModel;
-    pools: PoolIndex;
+    pools: PoolCache;
     metrics: OperatorMetrics;
     events: EventRecorder;
   },

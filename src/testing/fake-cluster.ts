@@ -1,5 +1,5 @@
 /**
- * A cluster in memory for in-process tests of the controllers: the real informers, model, PoolIndex and
+ * A cluster in memory for in-process tests of the controllers: the real informers, model, PoolCache and
  * status writers, fed by `FakeListWatchSource`s (kube/fake-list-watch-source.ts) instead of an API server.
  * Status writes land on the fake source, so the informer delivers them back as the real API server would
  * (a merge of the written fields, not full server-side apply). Events are kept in a list. The integration
@@ -15,7 +15,7 @@ import type {
 } from '@kubernetes/client-node';
 import type { ControllerDeps } from '../controllers/controller-deps.js';
 import { syncModelFromInformers } from '../controllers/caches/model-sync.js';
-import { PoolIndex } from '../controllers/caches/pool-index.js';
+import { PoolCache } from '../controllers/caches/pool-cache.js';
 import { EventRecorder } from '../kube/event-recorder.js';
 import { FakeListWatchSource } from '../kube/fake-list-watch-source.js';
 import { Informer, waitForCacheSync } from '../kube/informer.js';
@@ -55,7 +55,7 @@ export class FakeCluster {
   };
   readonly informers: ClusterInformers;
   readonly model = new ClusterModel();
-  readonly pools: PoolIndex;
+  readonly pools: PoolCache;
   readonly statusWrites: StatusWrite[] = [];
   /** Reasons of the Events recorded, in order. */
   readonly events: string[] = [];
@@ -78,7 +78,7 @@ export class FakeCluster {
     };
     this.informers = { ...informers, all: () => Object.values(informers) as Informer<CachedObject>[] };
     syncModelFromInformers(this.informers, this.model);
-    this.pools = new PoolIndex(this.informers.resourcePools, this.informers.nodes, this.model);
+    this.pools = new PoolCache(this.informers.resourcePools, this.informers.nodes, this.model);
   }
 
   /** Starts the informers and waits for their first list. */

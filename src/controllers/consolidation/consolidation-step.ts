@@ -24,7 +24,7 @@ import type { NodeInfo } from '../../model/node-info.js';
 import { zeroResources } from '../../model/resources.js';
 import { placementPool } from '../../placement/index.js';
 import type { ControllerDeps } from '../controller-deps.js';
-import type { PolicyIndex } from '../caches/policy-index.js';
+import type { PolicyCache } from '../caches/policy-cache.js';
 import type { PoolUsage } from '../../optimize/pool-usage.js';
 import { consolidationFacts } from './consolidation-facts.js';
 import { ConsolidationMetrics } from './consolidation-metrics.js';
@@ -33,7 +33,7 @@ import { DrainExecutor, type DrainExecution } from './drain-executor.js';
 
 export interface ConsolidationStepDeps extends ControllerDeps {
   actuator: Actuator;
-  policies: PolicyIndex;
+  policies: PolicyCache;
   usage: PoolUsage;
   clock: Clock;
 }

@@ -62,7 +62,7 @@ import { PlanExecutor, type ExecutionResult, type PoolContext } from './plan-exe
 import { failoverPolicyOf, isMirrorPod, ownerKindOf, type PodPolicyLookup } from './pod-policy.js';
 import { ProbeSupervisor, type ProbedPool } from './probe-supervisor.js';
 import { ReplacementTracker } from '../../failover/replacement-tracker.js';
-import type { PolicyIndex } from '../caches/policy-index.js';
+import type { PolicyCache } from '../caches/policy-cache.js';
 import { QueuedController } from '../queued-controller.js';
 import { watches, type Watch } from '../../kube/watches.js';
 import type { LeanPod } from '../../kube/lean-pod.js';
@@ -81,7 +81,7 @@ const IN_PROGRESS_REQUEUE_MS = 2_000;
 
 export interface FailoverControllerDeps extends ControllerDeps {
   actuator: Actuator;
-  policies: PolicyIndex;
+  policies: PolicyCache;
   clock?: Clock;
   /**
    * Where a node annotation may redirect a probe besides the node's own addresses (--probe-allow-cidrs);

@@ -7,13 +7,13 @@ import type { FailoverPodPolicy } from '../../failover/index.js';
 import type { PodInfo } from '../../model/pod-info.js';
 import { maxPriorityFor } from '../../model/priority-limits.js';
 import { podPriority, resolvePodPool } from '../../placement/pool-resolution.js';
-import type { PolicyIndex } from '../caches/policy-index.js';
+import type { PolicyCache } from '../caches/policy-cache.js';
 import type { LeanPod } from '../../kube/lean-pod.js';
 
 const MIRROR_POD_ANNOTATION = 'kubernetes.io/config.mirror';
 
 export interface PodPolicyLookup {
-  policies: PolicyIndex;
+  policies: PolicyCache;
   /** Valid pools by name, for the namespace priority limits. */
   pools: () => ReadonlyMap<string, ResourcePool>;
   /** The pod as the informer holds it. */

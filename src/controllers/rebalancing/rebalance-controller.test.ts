@@ -6,7 +6,7 @@ import { OperatorMetrics } from '../../observability/metrics.js';
 import { PoolUsage } from '../../optimize/pool-usage.js';
 import { node } from '../../testing/builders.js';
 import { FakeCluster, until } from '../../testing/fake-cluster.js';
-import { PolicyIndex } from '../caches/policy-index.js';
+import { PolicyCache } from '../caches/policy-cache.js';
 import { RebalanceController } from './rebalance-controller.js';
 import { BALANCER_FIELD_MANAGER } from './rebalance-status-writer.js';
 
@@ -49,7 +49,7 @@ async function startWith(interval: string, refuseWrites = false): Promise<void> 
     metrics,
     clock,
     actuator: new Actuator({ client: noCalls, events: deps.events, logger: silentLogger(), clock }),
-    policies: new PolicyIndex(cluster.informers.workloadPolicies),
+    policies: new PolicyCache(cluster.informers.workloadPolicies),
     usage: new PoolUsage(),
     metricsLoop: { firstRound: Promise.resolve(), lastFailure: undefined },
   });

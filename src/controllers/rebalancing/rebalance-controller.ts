@@ -56,7 +56,7 @@ import { placementPool } from '../../placement/index.js';
 import type { Runnable } from '../../lifecycle/runnable.js';
 import type { ControllerDeps } from '../controller-deps.js';
 import { QueuedController } from '../queued-controller.js';
-import { PolicyIndex } from '../caches/policy-index.js';
+import { PolicyCache } from '../caches/policy-cache.js';
 import { appendActions } from '../../rebalancing/action-log.js';
 import { MetricsLoop } from './metrics-loop.js';
 import { MoveExecutor, type Execution } from './move-executor.js';
@@ -81,7 +81,7 @@ const FAILURE_BACKOFF = { initialMs: 1_000, maxMs: 300_000 };
 
 export interface RebalanceControllerDeps extends ControllerDeps {
   actuator: Actuator;
-  policies: PolicyIndex;
+  policies: PolicyCache;
   usage: PoolUsage;
   /** The metrics loop filling `usage`: planning waits for its first round, and names its failures. */
   metricsLoop: Pick<MetricsLoop, 'firstRound' | 'lastFailure'>;
@@ -530,7 +530,7 @@ export function createRebalancing(deps: RebalancingDeps): [MetricsLoop, Rebalanc
   });
   const controller = new RebalanceController({
     ...deps,
-    policies: new PolicyIndex(deps.informers.workloadPolicies),
+    policies: new PolicyCache(deps.informers.workloadPolicies),
     usage,
     metricsLoop,
     scaleTargets: kubeScaleTargetClient(deps.kubeConfig),

@@ -9,7 +9,7 @@ const NONE: readonly WorkloadPolicy[] = [];
  * most one parse of every policy per change, however often the scheduler asks. An invalid policy is left out
  * (the policy controller reports it as Ready=False), so pods it would select fall back to their label.
  */
-export class PolicyIndex {
+export class PolicyCache {
   private cached: Map<string, WorkloadPolicy[]> | undefined;
   private version = 0;
 

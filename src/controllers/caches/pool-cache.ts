@@ -10,9 +10,9 @@ import type { LeanNode } from '../../kube/lean-node.js';
  * The valid pools and which nodes each owns, derived from the pool informer and the model. Parsing and
  * membership are recomputed lazily, at most once per change of pools or of node labels, so reconciles and
  * event handlers can ask as often as they like. Construct it after the model is wired to the informers:
- * handlers run in registration order, so the model already holds a node when the index hears of it.
+ * handlers run in registration order, so the model already holds a node when the cache hears of it.
  */
-export class PoolIndex {
+export class PoolCache {
   private cachedPools: Map<string, ResourcePool> | undefined;
   private cachedMembership: PoolMembership | undefined;
 
