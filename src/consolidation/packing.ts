@@ -36,14 +36,22 @@ export function packingReport(input: PackingInput): PackingReport {
   // One pass over the nodes in use for every resource: requested() builds a vector per call.
   const requested = new Float64Array(CEILING_RESOURCES.length);
   const capacity = new Float64Array(CEILING_RESOURCES.length);
+  // Each resource read by name: `v[resource]` with the name in a variable is a megamorphic keyed load,
+  // about a millisecond a step over 5,000 nodes.
+  const { cpu, memory, ephemeralStorage, network } = ceilings;
   for (const node of input.inUse) {
     const info = model.node(node);
     if (!info) continue;
     const r = model.requestedView(node);
-    CEILING_RESOURCES.forEach((resource, k) => {
-      requested[k] = (requested[k] as number) + r[resource];
-      capacity[k] = (capacity[k] as number) + (info.allocatable[resource] * ceilings[resource]) / 100;
-    });
+    const a = info.allocatable;
+    requested[0] = (requested[0] as number) + r.cpu;
+    requested[1] = (requested[1] as number) + r.memory;
+    requested[2] = (requested[2] as number) + r.ephemeralStorage;
+    requested[3] = (requested[3] as number) + r.network;
+    capacity[0] = (capacity[0] as number) + (a.cpu * cpu) / 100;
+    capacity[1] = (capacity[1] as number) + (a.memory * memory) / 100;
+    capacity[2] = (capacity[2] as number) + (a.ephemeralStorage * ephemeralStorage) / 100;
+    capacity[3] = (capacity[3] as number) + (a.network * network) / 100;
   }
   const members: NodeInfo[] = [];
   for (const node of input.members) {
@@ -68,26 +76,48 @@ export function packingReport(input: PackingInput): PackingReport {
   return best;
 }
 
-/** Fewest of the largest members covering `requested` of `r`, and the efficiency they would reach. */
-function lowerBound(
+/**
+ * Fewest of the largest members covering `requested` of `r`, and the efficiency they would reach. A pool
+ * has few node shapes: the sizes are counted per distinct value and only those are sorted (sorting every
+ * member's size, four resources a step, was a millisecond at 5,000 nodes). The sizes are added one at a
+ * time, largest first, as a sort of every size would add them, so the sum is the same to the bit.
+ */
+export function lowerBound(
   members: readonly NodeInfo[],
   ceilings: Ceilings,
   r: CeilingResource,
   requested: number,
 ): { nodes: number; efficiency: number } {
-  const sizes = new Float64Array(members.length);
-  let n = 0;
+  const counts = new Map<number, number>();
+  const ceiling = ceilings[r];
   for (const info of members) {
-    const size = (info.allocatable[r] * ceilings[r]) / 100;
-    if (size > 0) sizes[n++] = size;
+    const size = (allocatableOf(info, r) * ceiling) / 100;
+    if (size > 0) counts.set(size, (counts.get(size) ?? 0) + 1);
   }
-  // A typed array sorts numerically and in place, without boxing: ascending, so walk it from the end.
-  const sorted = sizes.subarray(0, n).sort();
+  const sizes = Float64Array.from(counts.keys()).sort(); // ascending: walk it from the end
   let covered = 0;
   let nodes = 0;
-  for (let i = n - 1; i >= 0 && covered < requested; i--) {
-    covered += sorted[i] as number;
-    nodes++;
+  for (let i = sizes.length - 1; i >= 0 && covered < requested; i--) {
+    const size = sizes[i] as number;
+    for (let n = counts.get(size) as number; n > 0 && covered < requested; n--) {
+      covered += size;
+      nodes++;
+    }
   }
   return { nodes, efficiency: covered > 0 ? Math.min(100, (requested / covered) * 100) : 0 };
+}
+
+/** One resource of a node's allocatable, read by name (see packingReport). */
+function allocatableOf(info: NodeInfo, r: CeilingResource): number {
+  const a = info.allocatable;
+  switch (r) {
+    case 'cpu':
+      return a.cpu;
+    case 'memory':
+      return a.memory;
+    case 'ephemeralStorage':
+      return a.ephemeralStorage;
+    case 'network':
+      return a.network;
+  }
 }

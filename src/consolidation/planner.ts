@@ -17,7 +17,7 @@
  * of the plan on it, no eviction exceeds maxEvictionsPerCycle or a disruption budget, only movable pods on
  * draining nodes are evicted, no draining node is a destination, and minNodes and maxDrainingNodes hold.
  */
-import { EvictionBudgets, loadOf, overCeilings, type EvictionRequest } from '../rebalancing/index.js';
+import { EvictionBudgets, loadOf, overAnyCeiling, type EvictionRequest } from '../rebalancing/index.js';
 import { isTerminal, type PodInfo } from '../model/pod-info.js';
 import { PoolSnapshot, type SnapshotInput } from '../placement/snapshot.js';
 import { fitElsewhere, type FitContext, type PlannedMove } from './drain-fit.js';
@@ -217,19 +217,56 @@ function startDrains(p: Planning, inUse: readonly string[]): void {
   }
 }
 
-/** In-use nodes that are not draining and pass the node filters, cheapest to empty first. */
-function candidateNodes(
-  p: Planning,
-  inUse: readonly string[],
-): Array<{ node: string; pods: number; load: number }> {
+interface Candidate {
+  node: string;
+  pods: number;
+  load: number;
+}
+
+/** Cheapest to empty first: fewest pods, then lowest load, then name (a total order: names are unique). */
+export function byCost(a: Candidate, b: Candidate): number {
+  return a.pods - b.pods || a.load - b.load || (a.node < b.node ? -1 : a.node > b.node ? 1 : 0);
+}
+
+/**
+ * In-use nodes that are not draining and pass the node filters, cheapest to empty first, lazily: at most
+ * MAX_NODE_TRIES are taken an interval, so they come off a heap (O(n) to build, O(log n) a node) instead of
+ * a sort of every node in use (5,000 objects through a comparator). Same order as the sort.
+ */
+function candidateNodes(p: Planning, inUse: readonly string[]): Iterable<Candidate> {
   const { snapshot, input } = p;
-  const out: Array<{ node: string; pods: number; load: number }> = [];
+  const out: Candidate[] = [];
   for (const node of inUse) {
     const i = snapshot.indexOf(node);
     if (i === undefined || snapshot.blocked[i] !== 0 || input.draining.has(node)) continue;
     out.push({ node, pods: input.model.podsOn(node).size, load: loadOf(snapshot, i, input.pool.weights) });
   }
-  return out.sort((a, b) => a.pods - b.pods || a.load - b.load || (a.node < b.node ? -1 : 1));
+  return inOrder(out, byCost);
+}
+
+/** The items of `heap` smallest first by `cmp`, taken off a binary heap built in place. */
+export function* inOrder<T>(heap: T[], cmp: (a: T, b: T) => number): Generator<T> {
+  for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(heap, i, heap.length, cmp);
+  for (let n = heap.length; n > 0; n--) {
+    const top = heap[0] as T;
+    heap[0] = heap[n - 1] as T;
+    siftDown(heap, 0, n - 1, cmp);
+    yield top;
+  }
+}
+
+function siftDown<T>(heap: T[], i: number, n: number, cmp: (a: T, b: T) => number): void {
+  for (;;) {
+    const l = 2 * i + 1;
+    if (l >= n) return;
+    const r = l + 1;
+    const c = r < n && cmp(heap[r] as T, heap[l] as T) < 0 ? r : l;
+    if (cmp(heap[c] as T, heap[i] as T) >= 0) return;
+    const t = heap[i] as T;
+    heap[i] = heap[c] as T;
+    heap[c] = t;
+    i = c;
+  }
 }
 
 /** Evictions for `moves`, lowest priority first, as far as the budgets allow; the rest wait their turn. */
@@ -341,7 +378,7 @@ function overCeilingNodes(p: Planning): string[] {
   const { snapshot, input } = p;
   const over: string[] = [];
   for (let i = 0; i < snapshot.size; i++)
-    if (snapshot.blocked[i] === 0 && overCeilings(snapshot, i, input.pool.ceilings).length > 0)
+    if (snapshot.blocked[i] === 0 && overAnyCeiling(snapshot, i, input.pool.ceilings))
       over.push(snapshot.names[i] as string);
   return over;
 }

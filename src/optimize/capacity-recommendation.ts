@@ -126,9 +126,10 @@ function resourceFigures(input: CapacityInput): ResourceFigures[] {
   for (const resource of CEILING_RESOURCES) {
     const demand = input.demand[resource];
     const ceiling = input.ceilings[resource] / 100;
-    const typical = median(input.nodes.map((n) => n[resource]));
+    const values = column(input.nodes, resource);
+    const typical = median(values);
     if (!demand || ceiling <= 0 || typical <= 0) continue;
-    const capacity = input.nodes.reduce((sum, n) => sum + n[resource], 0) * ceiling;
+    const capacity = values.reduce((sum, v) => sum + v, 0) * ceiling;
     const perNode = typical * ceiling;
     const up = Math.max(demand.now, demand.forecast?.value ?? 0, demand.requests);
     const down = Math.max(demand.now, demand.forecast?.high ?? 0, demand.requests);
@@ -157,8 +158,8 @@ function crossing(f: ResourceFigures, input: CapacityInput): number {
 
 /** "8 cpu, 32Gi memory": the median allocatable of cpu and memory. */
 function typicalShape(nodes: readonly ResourceVector[]): string {
-  const cpu = median(nodes.map((n) => n.cpu));
-  const memory = median(nodes.map((n) => n.memory));
+  const cpu = median(column(nodes, 'cpu'));
+  const memory = median(column(nodes, 'memory'));
   return `${FORMAT.cpu(cpu)} cpu, ${FORMAT.memory(memory)} memory`;
 }
 
@@ -167,11 +168,60 @@ function minuteOf(ms: number): string {
   return `${new Date(Math.floor(ms / MINUTE) * MINUTE).toISOString().slice(0, 16)}Z`;
 }
 
-function median(values: number[]): number {
-  if (values.length === 0) return 0;
-  const sorted = Float64Array.from(values).sort(); // numeric, in place, unboxed: 5,000 nodes cost little
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+/**
+ * One resource of every vector, each read by name: `n[resource]` with the name in a variable is a
+ * megamorphic keyed load, a few milliseconds a step over 5,000 nodes and six columns.
+ */
+function column(nodes: readonly ResourceVector[], resource: CeilingResource): number[] {
+  switch (resource) {
+    case 'cpu':
+      return nodes.map((n) => n.cpu);
+    case 'memory':
+      return nodes.map((n) => n.memory);
+    case 'ephemeralStorage':
+      return nodes.map((n) => n.ephemeralStorage);
+    case 'network':
+      return nodes.map((n) => n.network);
+  }
+}
+
+/**
+ * The median, by selection rather than a sort: O(n), where sorting 5,000 nodes' figures six times a step
+ * cost about a millisecond. The same value a sort gives (the k-th smallest does not depend on the method).
+ */
+export function median(values: readonly number[]): number {
+  const n = values.length;
+  if (n === 0) return 0;
+  const a = new Float64Array(values); // not Float64Array.from: that walks an iterator
+  const mid = Math.floor(n / 2);
+  const upper = select(a, mid);
+  if (n % 2 === 1) return upper;
+  // After selecting `mid`, everything before it is ≤ it: the lower middle is their largest.
+  let lower = -Infinity;
+  for (let i = 0; i < mid; i++) if ((a[i] as number) > lower) lower = a[i] as number;
+  return (lower + upper) / 2;
+}
+
+/** Hoare's selection: rearranges `a` so a[k] is the k-th smallest, smaller ones before it; returns it. */
+function select(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >>> 1] as number;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while ((a[i] as number) < pivot) i++;
+      while ((a[j] as number) > pivot) j--;
+      if (i <= j) {
+        const t = a[i] as number;
+        a[i++] = a[j] as number;
+        a[j--] = t;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return a[k] as number;
 }
