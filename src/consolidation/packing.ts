@@ -78,9 +78,10 @@ export function packingReport(input: PackingInput): PackingReport {
 
 /**
  * Fewest of the largest members covering `requested` of `r`, and the efficiency they would reach. A pool
- * has few node shapes: the sizes are counted per distinct value and only those are sorted (sorting every
- * member's size, four resources a step, was a millisecond at 5,000 nodes). The sizes are added one at a
- * time, largest first, as a sort of every size would add them, so the sum is the same to the bit.
+ * has few node shapes: the sizes are counted per distinct value (a short list, searched linearly) and only
+ * those are sorted; sorting every member's size, four resources a step, was a millisecond at 5,000 nodes.
+ * More than MAX_SHAPES distinct sizes: every size is sorted. Either way the sizes are added one at a time,
+ * largest first, so the sum is the same to the bit.
  */
 export function lowerBound(
   members: readonly NodeInfo[],
@@ -88,24 +89,49 @@ export function lowerBound(
   r: CeilingResource,
   requested: number,
 ): { nodes: number; efficiency: number } {
-  const counts = new Map<number, number>();
   const ceiling = ceilings[r];
+  const all = new Float64Array(members.length);
+  const shapes = new Float64Array(MAX_SHAPES);
+  const counts = new Float64Array(MAX_SHAPES);
+  let n = 0;
+  let distinct = 0;
   for (const info of members) {
     const size = (allocatableOf(info, r) * ceiling) / 100;
-    if (size > 0) counts.set(size, (counts.get(size) ?? 0) + 1);
+    if (!(size > 0)) continue;
+    all[n++] = size;
+    if (distinct > MAX_SHAPES) continue;
+    let k = 0;
+    while (k < distinct && shapes[k] !== size) k++;
+    if (k === distinct && distinct++ === MAX_SHAPES) continue; // too many shapes: sort them all
+    shapes[k] = size;
+    counts[k] = (counts[k] as number) + 1;
   }
-  const sizes = Float64Array.from(counts.keys()).sort(); // ascending: walk it from the end
   let covered = 0;
   let nodes = 0;
-  for (let i = sizes.length - 1; i >= 0 && covered < requested; i--) {
-    const size = sizes[i] as number;
-    for (let n = counts.get(size) as number; n > 0 && covered < requested; n--) {
-      covered += size;
+  if (distinct > MAX_SHAPES) {
+    const sorted = all.subarray(0, n).sort(); // ascending: walk it from the end
+    for (let i = n - 1; i >= 0 && covered < requested; i--) {
+      covered += sorted[i] as number;
       nodes++;
+    }
+  } else {
+    // Largest shape first (at most MAX_SHAPES of them: pick the largest left each time).
+    for (let left = distinct; left > 0 && covered < requested; left--) {
+      let j = 0;
+      for (let k = 1; k < distinct; k++) if ((shapes[k] as number) > (shapes[j] as number)) j = k;
+      const size = shapes[j] as number;
+      for (let c = counts[j] as number; c > 0 && covered < requested; c--) {
+        covered += size;
+        nodes++;
+      }
+      shapes[j] = -1; // taken
     }
   }
   return { nodes, efficiency: covered > 0 ? Math.min(100, (requested / covered) * 100) : 0 };
 }
+
+/** Distinct node sizes counted before lowerBound sorts every size instead. */
+const MAX_SHAPES = 16;
 
 /** One resource of a node's allocatable, read by name (see packingReport). */
 function allocatableOf(info: NodeInfo, r: CeilingResource): number {
