@@ -18,6 +18,7 @@
  * draining nodes are evicted, no draining node is a destination, and minNodes and maxDrainingNodes hold.
  */
 import { EvictionBudgets, loadOf, overAnyCeiling, type EvictionRequest } from '../rebalancing/index.js';
+import type { NodeInfo } from '../model/node-info.js';
 import { isTerminal, type PodInfo } from '../model/pod-info.js';
 import { PoolSnapshot, type SnapshotInput } from '../placement/snapshot.js';
 import { fitElsewhere, type FitContext, type PlannedMove } from './drain-fit.js';
@@ -51,13 +52,8 @@ interface Planning {
 
 export function planConsolidation(input: ConsolidationInput): ConsolidationPlan {
   const { settings } = input;
-  const inUse = nodesInUse(input);
-  const packing = packingReport({
-    model: input.model,
-    ceilings: input.pool.ceilings,
-    members: input.pool.members.filter((n) => input.model.node(n)?.ready === true),
-    inUse,
-  });
+  const { inUse, ready } = memberFacts(input);
+  const packing = packingReport({ model: input.model, ceilings: input.pool.ceilings, members: ready, inUse });
   // 1. Off, or metrics too old to act on.
   if (settings.mode === 'Off') return offPlan(input, packing);
   if (input.pool.allocation.basis !== 'Requests' && staleMembers(input))
@@ -342,14 +338,23 @@ function block(p: Planning, node: string, on: boolean): void {
 }
 
 /**
- * Members holding a pod that would have to move for the node to go. Stops at a node's first such pod: about
- * one lookup per node, not one per pod of the pool (150,000 at 5,000 nodes).
+ * In one pass over the members (each node read once: at 5,000 nodes, repeated lookups miss the cache):
+ * those holding a pod that would have to move for the node to go (in use), and the NodeInfo of the ready
+ * ones. Stops at a node's first such pod: about one lookup per node, not one per pod of the pool.
  */
-function nodesInUse(input: ConsolidationInput): string[] {
-  return input.pool.members.filter((node) => {
-    for (const key of input.model.podsOn(node)) if (mustMove(input, input.model.pod(key))) return true;
-    return false;
-  });
+function memberFacts(input: ConsolidationInput): { inUse: string[]; ready: NodeInfo[] } {
+  const inUse: string[] = [];
+  const ready: NodeInfo[] = [];
+  for (const node of input.pool.members) {
+    const info = input.model.node(node);
+    if (info?.ready === true) ready.push(info);
+    for (const key of input.model.podsOn(node))
+      if (mustMove(input, input.model.pod(key))) {
+        inUse.push(node);
+        break;
+      }
+  }
+  return { inUse, ready };
 }
 
 /** Whether `pod` would have to leave its node for the node to go (movable or not). */
