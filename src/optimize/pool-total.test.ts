@@ -68,3 +68,23 @@ describe('poolTotalForecasts (one pass, every resource)', () => {
     expect(CEILING_RESOURCES.some((r) => all[r].nodes > 0 && all[r].unforecast > 0)).toBe(true);
   });
 });
+
+test('poolTotalForecasts stays equal to poolTotalForecast across steps, reordered lists and forgotten keys', () => {
+  const f = new UsageForecaster({ method: 'Holt', stepMs: 60_000, minSteps: 2 });
+  const keys = ['a', 'b', 'c', 'd'];
+  // 'e' is always asked about at the same place, so a remembered answer would be found again.
+  const lists = [keys, ['b', 'a', 'c', 'd'], ['a', 'b', 'c', 'd', 'e']];
+  for (let round = 0, t = 0; round < 40; round++, t += 15_000) {
+    // 'e' is learnt only from round 20: asked about before then, it must not be remembered as unknown.
+    const learnt = round < 20 ? keys : [...keys, 'e'];
+    f.record(learnt.map((key, i) => ({ key, time: t, usage: { cpu: 100 * (i + 1) + round * (i + 1) } })));
+    if (round === 36) f.retain((k) => k !== 'c'); // 'c' is forgotten, then learnt again
+    const nodes = lists[round % lists.length] as string[];
+    const at = t + 600_000;
+    const all = poolTotalForecasts(f, nodes, at, (_, out) => {
+      for (const r of CEILING_RESOURCES) out[r] = 7;
+    });
+    for (const r of CEILING_RESOURCES) expect(all[r]).toEqual(poolTotalForecast(f, nodes, r, at, () => 7));
+    if (round === 35) expect(all.cpu.unforecast).toBe(0); // 'e' is forecast by then
+  }
+});

@@ -88,8 +88,9 @@ export function poolTotalForecasts(
   }));
   const now = zeroResources();
   const values = new Float64Array(CEILING_RESOURCES.length); // `now` by index, read by name once
+  let position = 0;
   for (const node of nodes) {
-    const series = forecaster.seriesOfKey(node);
+    const series = forecaster.seriesOfKey(node, position++);
     let read = false;
     for (let k = 0; k < totals.length; k++) {
       const total = totals[k] as PoolTotalForecast;

@@ -41,6 +41,9 @@ export class UsageForecaster {
   /** The last round's keys by their position in it, and their series (recentSeries). */
   private recentKeys: string[] = [];
   private recent: KeySeries[] = [];
+  /** The same for questions (seriesOfKey with a position). */
+  private askedKeys: string[] = [];
+  private asked: KeySeries[] = [];
   private readonly seriesOptions: SeriesForecasterOptions;
 
   constructor(options: UsageForecasterOptions) {
@@ -126,6 +129,8 @@ export class UsageForecaster {
     // A forgotten key's series must not be found again through the last round's positions.
     this.recentKeys = [];
     this.recent = [];
+    this.askedKeys = [];
+    this.asked = [];
   }
 
   /** The forecast of `resource` of `key` for time `at`, or undefined when nothing was learnt yet. */
@@ -145,9 +150,21 @@ export class UsageForecaster {
     return out;
   }
 
-  /** Every series of `key`, indexed like CEILING_RESOURCES (read-only: a pool total's one pass). */
-  seriesOfKey(key: string): ReadonlyArray<SeriesForecaster | undefined> | undefined {
-    return this.series.get(key);
+  /**
+   * Every series of `key`, indexed like CEILING_RESOURCES (read-only: a pool total's one pass). With
+   * `position` (the key's place in a list asked in the same order every step, as a pool's members are),
+   * the answer for the same key at that place last time is reused without a map lookup.
+   */
+  seriesOfKey(key: string, position?: number): ReadonlyArray<SeriesForecaster | undefined> | undefined {
+    if (position === undefined) return this.series.get(key);
+    if (this.askedKeys[position] === key) return this.asked[position];
+    const found = this.series.get(key);
+    // Only a found key is remembered: one not learnt yet may be learnt before the next question.
+    if (found !== undefined) {
+      this.askedKeys[position] = key;
+      this.asked[position] = found;
+    }
+    return found;
   }
 
   /** The series of `key` and `resource` (history and model), for volatility and reports. */
