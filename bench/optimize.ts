@@ -48,6 +48,9 @@ interface Phases {
   step: Float64Array;
   /** CPU time of the step (process.cpuUsage, µs resolution): what waiting for a core does not inflate. */
   stepCpu: Float64Array;
+  forecastCpu: Float64Array;
+  recommendCpu: Float64Array;
+  consolidateCpu: Float64Array;
 }
 
 interface Row {
@@ -76,6 +79,8 @@ function samplesAt(cluster: Cluster, time: number, rand: () => number): UsageSam
   return out;
 }
 
+const cpuMs = (from: NodeJS.CpuUsage, to: NodeJS.CpuUsage): number =>
+  (to.user - from.user + to.system - from.system) / 1000;
 const elapsedMs = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e6;
 
 /** Times `runs` steps after `warmup` untimed ones; returns the phases and the last consolidation plan. */
@@ -100,6 +105,9 @@ function timeSteps(
     consolidate: new Float64Array(runs),
     step: new Float64Array(runs),
     stepCpu: new Float64Array(runs),
+    forecastCpu: new Float64Array(runs),
+    recommendCpu: new Float64Array(runs),
+    consolidateCpu: new Float64Array(runs),
   };
   let plan: ConsolidationPlan | undefined;
   for (let i = 0; i < warmup + runs; i++, now += INTERVAL_MS) {
@@ -107,6 +115,7 @@ function timeSteps(
     const cpu0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     forecaster.record(samples);
+    const cpu1 = process.cpuUsage();
     const t1 = process.hrtime.bigint();
     const demand = poolDemand({
       nodes: pool.members,
@@ -116,6 +125,7 @@ function timeSteps(
       at: now + HORIZON_MS,
     });
     recommendCapacity({ now, horizonMs: HORIZON_MS, nodes, ceilings: pool.ceilings, demand });
+    const cpu2 = process.cpuUsage();
     const t2 = process.hrtime.bigint();
     plan = planConsolidation({
       model,
@@ -129,10 +139,13 @@ function timeSteps(
       facts: CONSOLIDATION_FACTS,
       snapshot,
     });
-    const cpu = process.cpuUsage(cpu0);
+    const cpu3 = process.cpuUsage();
     if (i < warmup) continue;
     const k = i - warmup;
-    phases.stepCpu[k] = (cpu.user + cpu.system) / 1000;
+    phases.stepCpu[k] = cpuMs(cpu0, cpu3);
+    phases.forecastCpu[k] = cpuMs(cpu0, cpu1);
+    phases.recommendCpu[k] = cpuMs(cpu1, cpu2);
+    phases.consolidateCpu[k] = cpuMs(cpu2, cpu3);
     phases.forecast[k] = Number(t1 - t0) / 1e6;
     phases.recommend[k] = Number(t2 - t1) / 1e6;
     phases.consolidate[k] = elapsedMs(t2);

@@ -17,7 +17,8 @@
  * of the plan on it, no eviction exceeds maxEvictionsPerCycle or a disruption budget, only movable pods on
  * draining nodes are evicted, no draining node is a destination, and minNodes and maxDrainingNodes hold.
  */
-import { EvictionBudgets, loadOf, overCeilings, type EvictionRequest } from '../rebalancing/index.js';
+import { EvictionBudgets, loadOf, overAnyCeiling, type EvictionRequest } from '../rebalancing/index.js';
+import type { NodeInfo } from '../model/node-info.js';
 import { isTerminal, type PodInfo } from '../model/pod-info.js';
 import { PoolSnapshot, type SnapshotInput } from '../placement/snapshot.js';
 import { fitElsewhere, type FitContext, type PlannedMove } from './drain-fit.js';
@@ -51,13 +52,8 @@ interface Planning {
 
 export function planConsolidation(input: ConsolidationInput): ConsolidationPlan {
   const { settings } = input;
-  const inUse = nodesInUse(input);
-  const packing = packingReport({
-    model: input.model,
-    ceilings: input.pool.ceilings,
-    members: input.pool.members.filter((n) => input.model.node(n)?.ready === true),
-    inUse,
-  });
+  const { inUse, inUsePods, ready } = memberFacts(input);
+  const packing = packingReport({ model: input.model, ceilings: input.pool.ceilings, members: ready, inUse });
   // 1. Off, or metrics too old to act on.
   if (settings.mode === 'Off') return offPlan(input, packing);
   if (input.pool.allocation.basis !== 'Requests' && staleMembers(input))
@@ -76,7 +72,7 @@ export function planConsolidation(input: ConsolidationInput): ConsolidationPlan 
     }
     // 4. Drains under way; 5. new ones.
     continueDrains(p);
-    startDrains(p, inUse);
+    startDrains(p, inUse, inUsePods);
     p.plan.message = summarize(p);
     return p.plan;
   } finally {
@@ -173,11 +169,11 @@ function continueDrains(p: Planning): void {
 }
 
 /** 5. New drains, nodes cheapest to empty first. */
-function startDrains(p: Planning, inUse: readonly string[]): void {
+function startDrains(p: Planning, inUse: readonly string[], inUsePods: readonly number[]): void {
   const { input, plan } = p;
   const { settings } = input;
   if (input.hold !== undefined) return;
-  const candidates = candidateNodes(p, inUse);
+  const candidates = candidateNodes(p, inUse, inUsePods);
   let left = Math.min(
     settings.maxDrainingNodes - plan.draining.length,
     inUse.length - plan.draining.length - settings.minNodes,
@@ -217,19 +213,60 @@ function startDrains(p: Planning, inUse: readonly string[]): void {
   }
 }
 
-/** In-use nodes that are not draining and pass the node filters, cheapest to empty first. */
+interface Candidate {
+  node: string;
+  pods: number;
+  load: number;
+}
+
+/** Cheapest to empty first: fewest pods, then lowest load, then name (a total order: names are unique). */
+export function byCost(a: Candidate, b: Candidate): number {
+  return a.pods - b.pods || a.load - b.load || (a.node < b.node ? -1 : a.node > b.node ? 1 : 0);
+}
+
+/**
+ * In-use nodes that are not draining and pass the node filters, cheapest to empty first, lazily: at most
+ * MAX_NODE_TRIES are taken an interval, so they come off a heap (O(n) to build, O(log n) a node) instead of
+ * a sort of every node in use (5,000 objects through a comparator). Same order as the sort.
+ */
 function candidateNodes(
   p: Planning,
   inUse: readonly string[],
-): Array<{ node: string; pods: number; load: number }> {
+  inUsePods: readonly number[],
+): Iterable<Candidate> {
   const { snapshot, input } = p;
-  const out: Array<{ node: string; pods: number; load: number }> = [];
-  for (const node of inUse) {
+  const out: Candidate[] = [];
+  inUse.forEach((node, k) => {
     const i = snapshot.indexOf(node);
-    if (i === undefined || snapshot.blocked[i] !== 0 || input.draining.has(node)) continue;
-    out.push({ node, pods: input.model.podsOn(node).size, load: loadOf(snapshot, i, input.pool.weights) });
+    if (i === undefined || snapshot.blocked[i] !== 0 || input.draining.has(node)) return;
+    out.push({ node, pods: inUsePods[k] as number, load: loadOf(snapshot, i, input.pool.weights) });
+  });
+  return inOrder(out, byCost);
+}
+
+/** The items of `heap` smallest first by `cmp`, taken off a binary heap built in place. */
+export function* inOrder<T>(heap: T[], cmp: (a: T, b: T) => number): Generator<T> {
+  for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(heap, i, heap.length, cmp);
+  for (let n = heap.length; n > 0; n--) {
+    const top = heap[0] as T;
+    heap[0] = heap[n - 1] as T;
+    siftDown(heap, 0, n - 1, cmp);
+    yield top;
   }
-  return out.sort((a, b) => a.pods - b.pods || a.load - b.load || (a.node < b.node ? -1 : 1));
+}
+
+function siftDown<T>(heap: T[], i: number, n: number, cmp: (a: T, b: T) => number): void {
+  for (;;) {
+    const l = 2 * i + 1;
+    if (l >= n) return;
+    const r = l + 1;
+    const c = r < n && cmp(heap[r] as T, heap[l] as T) < 0 ? r : l;
+    if (cmp(heap[c] as T, heap[i] as T) >= 0) return;
+    const t = heap[i] as T;
+    heap[i] = heap[c] as T;
+    heap[c] = t;
+    i = c;
+  }
 }
 
 /** Evictions for `moves`, lowest priority first, as far as the budgets allow; the rest wait their turn. */
@@ -305,14 +342,27 @@ function block(p: Planning, node: string, on: boolean): void {
 }
 
 /**
- * Members holding a pod that would have to move for the node to go. Stops at a node's first such pod: about
- * one lookup per node, not one per pod of the pool (150,000 at 5,000 nodes).
+ * In one pass over the members (each node read once: at 5,000 nodes, repeated lookups miss the cache):
+ * those holding a pod that would have to move for the node to go (in use), and the NodeInfo of the ready
+ * ones, and how many pods each node in use holds (the candidates' order). Stops at a node's first such
+ * pod: about one lookup per node, not one per pod of the pool.
  */
-function nodesInUse(input: ConsolidationInput): string[] {
-  return input.pool.members.filter((node) => {
-    for (const key of input.model.podsOn(node)) if (mustMove(input, input.model.pod(key))) return true;
-    return false;
-  });
+function memberFacts(input: ConsolidationInput): { inUse: string[]; inUsePods: number[]; ready: NodeInfo[] } {
+  const inUse: string[] = [];
+  const inUsePods: number[] = [];
+  const ready: NodeInfo[] = [];
+  for (const node of input.pool.members) {
+    const info = input.model.node(node);
+    if (info?.ready === true) ready.push(info);
+    const pods = input.model.podsOn(node);
+    for (const key of pods)
+      if (mustMove(input, input.model.pod(key))) {
+        inUse.push(node);
+        inUsePods.push(pods.size); // every pod bound there: the candidates' cost order counts them all
+        break;
+      }
+  }
+  return { inUse, inUsePods, ready };
 }
 
 /** Whether `pod` would have to leave its node for the node to go (movable or not). */
@@ -341,7 +391,7 @@ function overCeilingNodes(p: Planning): string[] {
   const { snapshot, input } = p;
   const over: string[] = [];
   for (let i = 0; i < snapshot.size; i++)
-    if (snapshot.blocked[i] === 0 && overCeilings(snapshot, i, input.pool.ceilings).length > 0)
+    if (snapshot.blocked[i] === 0 && overAnyCeiling(snapshot, i, input.pool.ceilings))
       over.push(snapshot.names[i] as string);
   return over;
 }

@@ -75,8 +75,9 @@ interface ResourceFigures {
 
 export function recommendCapacity(input: CapacityInput): CapacityRecommendation {
   const count = input.nodes.length;
-  const figures = resourceFigures(input);
-  const shape = typicalShape(input.nodes);
+  const nodes = nodeFigures(input.nodes);
+  const figures = resourceFigures(input, nodes);
+  const shape = typicalShape(nodes);
   const worst = figures.reduce<ResourceFigures | undefined>(
     (a, f) => (f.needed > 0 && (!a || f.needed > a.needed) ? f : a),
     undefined,
@@ -121,14 +122,14 @@ export function recommendCapacity(input: CapacityInput): CapacityRecommendation 
 }
 
 /** Figures of every resource that has a ceiling, a typical node with some of it, and a demand. */
-function resourceFigures(input: CapacityInput): ResourceFigures[] {
+function resourceFigures(input: CapacityInput, nodes: NodeFigures): ResourceFigures[] {
   const out: ResourceFigures[] = [];
-  for (const resource of CEILING_RESOURCES) {
+  CEILING_RESOURCES.forEach((resource, k) => {
     const demand = input.demand[resource];
     const ceiling = input.ceilings[resource] / 100;
-    const typical = median(input.nodes.map((n) => n[resource]));
-    if (!demand || ceiling <= 0 || typical <= 0) continue;
-    const capacity = input.nodes.reduce((sum, n) => sum + n[resource], 0) * ceiling;
+    const typical = nodes.typical[k] as number;
+    if (!demand || ceiling <= 0 || typical <= 0) return;
+    const capacity = (nodes.sum[k] as number) * ceiling;
     const perNode = typical * ceiling;
     const up = Math.max(demand.now, demand.forecast?.value ?? 0, demand.requests);
     const down = Math.max(demand.now, demand.forecast?.high ?? 0, demand.requests);
@@ -141,7 +142,7 @@ function resourceFigures(input: CapacityInput): ResourceFigures[] {
       spare: Math.max(0, Math.floor((capacity - down) / perNode)),
       demand,
     });
-  }
+  });
   return out;
 }
 
@@ -156,10 +157,8 @@ function crossing(f: ResourceFigures, input: CapacityInput): number {
 }
 
 /** "8 cpu, 32Gi memory": the median allocatable of cpu and memory. */
-function typicalShape(nodes: readonly ResourceVector[]): string {
-  const cpu = median(nodes.map((n) => n.cpu));
-  const memory = median(nodes.map((n) => n.memory));
-  return `${FORMAT.cpu(cpu)} cpu, ${FORMAT.memory(memory)} memory`;
+function typicalShape(nodes: NodeFigures): string {
+  return `${FORMAT.cpu(nodes.typical[0] as number)} cpu, ${FORMAT.memory(nodes.typical[1] as number)} memory`;
 }
 
 /** "2026-01-01T00:04Z": minutes only, so the message does not change with every interval's estimate. */
@@ -167,11 +166,78 @@ function minuteOf(ms: number): string {
   return `${new Date(Math.floor(ms / MINUTE) * MINUTE).toISOString().slice(0, 16)}Z`;
 }
 
-function median(values: number[]): number {
-  if (values.length === 0) return 0;
-  const sorted = Float64Array.from(values).sort(); // numeric, in place, unboxed: 5,000 nodes cost little
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+/** Per resource (CEILING_RESOURCES order): the nodes' allocatable summed in node order, and its median. */
+interface NodeFigures {
+  sum: Float64Array;
+  typical: Float64Array;
+}
+
+/**
+ * Every node read once, each resource by name (`n[resource]` with the name in a variable is a megamorphic
+ * keyed load, a few milliseconds a step over 5,000 nodes), into four columns; each column's median is taken
+ * once (typicalShape reuses cpu's and memory's).
+ */
+function nodeFigures(nodes: readonly ResourceVector[]): NodeFigures {
+  const n = nodes.length;
+  const columns = [new Float64Array(n), new Float64Array(n), new Float64Array(n), new Float64Array(n)];
+  const [cpu, memory, storage, network] = columns as [Float64Array, Float64Array, Float64Array, Float64Array];
+  const sum = new Float64Array(4);
+  for (let i = 0; i < n; i++) {
+    const v = nodes[i] as ResourceVector;
+    cpu[i] = v.cpu;
+    memory[i] = v.memory;
+    storage[i] = v.ephemeralStorage;
+    network[i] = v.network;
+    // Summed in node order, as a reduce over the nodes would.
+    sum[0] = (sum[0] as number) + v.cpu;
+    sum[1] = (sum[1] as number) + v.memory;
+    sum[2] = (sum[2] as number) + v.ephemeralStorage;
+    sum[3] = (sum[3] as number) + v.network;
+  }
+  return { sum, typical: Float64Array.from(columns, (c) => medianInPlace(c)) };
+}
+
+/**
+ * The median, by selection rather than a sort: O(n), where sorting 5,000 nodes' figures six times a step
+ * cost about a millisecond. The same value a sort gives (the k-th smallest does not depend on the method).
+ */
+export function median(values: readonly number[]): number {
+  return medianInPlace(new Float64Array(values)); // not Float64Array.from: that walks an iterator
+}
+
+/** The median of `a`, reordering it. */
+function medianInPlace(a: Float64Array): number {
+  const n = a.length;
+  if (n === 0) return 0;
+  const mid = Math.floor(n / 2);
+  const upper = select(a, mid);
+  if (n % 2 === 1) return upper;
+  // After selecting `mid`, everything before it is ≤ it: the lower middle is their largest.
+  let lower = -Infinity;
+  for (let i = 0; i < mid; i++) if ((a[i] as number) > lower) lower = a[i] as number;
+  return (lower + upper) / 2;
+}
+
+/** Hoare's selection: rearranges `a` so a[k] is the k-th smallest, smaller ones before it; returns it. */
+function select(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >>> 1] as number;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while ((a[i] as number) < pivot) i++;
+      while ((a[j] as number) > pivot) j--;
+      if (i <= j) {
+        const t = a[i] as number;
+        a[i++] = a[j] as number;
+        a[j--] = t;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return a[k] as number;
 }

@@ -47,6 +47,16 @@ export interface Forecast {
   ready: boolean;
 }
 
+/** A running sum of forecasts (pool-total.ts). */
+export interface ForecastSum {
+  value: number;
+  low: number;
+  high: number;
+  trendPerMinute: number;
+  /** Series with a ready forecast added. */
+  nodes: number;
+}
+
 export interface SeriesForecasterOptions {
   method: ForecastMethod;
   /** Width of one step, ms (the pool's metrics interval). */
@@ -71,6 +81,26 @@ export class SeriesForecaster {
   add(time: number, value: number): void {
     const closed = this.history.add(time, value);
     if (closed) this.model.update(closed.time / this.options.stepMs, closed.mean);
+  }
+
+  /**
+   * Adds the ready forecast for `at` to `total` (value, band, trend per minute, one node) without building
+   * a Forecast, and says whether it was ready; the same arithmetic as forecastAt, so a sum over many series
+   * equals the sum of their forecastAt figures bit for bit. A series not ready adds nothing.
+   */
+  addReadyTo(at: number, total: ForecastSum): boolean {
+    const { model } = this;
+    if (model.steps === 0 || model.steps < this.options.minSteps) return false;
+    const { stepMs } = this.options;
+    const h = Math.max(0, at / stepMs - model.lastPosition);
+    const value = model.valueAt(h);
+    const spread = BAND_Z * model.stddevAt(h);
+    total.value += value;
+    total.low += value - spread;
+    total.high += value + spread;
+    total.trendPerMinute += (model.trend * 60_000) / stepMs;
+    total.nodes++;
+    return true;
   }
 
   /** The forecast for time `at`; undefined before the first step has closed. */

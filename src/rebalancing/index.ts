@@ -38,6 +38,6 @@ export {
 export { EvictionBudgets, type BudgetVerdict } from './eviction-budgets.js';
 export { candidatesOn, evictionOrder, freedBy, demandOf, QOS_ORDER, type Candidate } from './victims.js';
 export { findDestination, type Destination, type DestinationQuery } from './destination.js';
-export { poolLoads, loadOf, overCeilings, type PoolLoads } from './node-load.js';
+export { poolLoads, loadOf, overAnyCeiling, overCeilings, type PoolLoads } from './node-load.js';
 export { balanceStatus, staleStatus, offStatus, describeSkips } from './balance-status.js';
 export { podTraits, qosClass, type PodTraits } from './pod-traits.js';
