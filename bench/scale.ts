@@ -95,6 +95,7 @@ export async function runScale(args: BenchArgs): Promise<BenchResult> {
         results.flatMap((r) => [
           [`rss_after_sync_mib_${r.nodes}n_${r.pods}p`, r.afterSync.rssMib],
           [`rss_after_updates_mib_${r.nodes}n_${r.pods}p`, r.afterUpdates.rssMib],
+          [`heap_used_mib_${r.nodes}n_${r.pods}p`, r.afterUpdates.heapUsedMib],
           [`sync_s_${r.nodes}n_${r.pods}p`, round(r.syncS)],
           [`sync_cpu_s_${r.nodes}n_${r.pods}p`, round(r.syncCpuS)],
           [`event_p99_ms_${r.nodes}n_${r.pods}p`, round(r.eventP99Ms)],

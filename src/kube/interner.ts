@@ -32,6 +32,23 @@ export class Interner {
     const key = JSON.stringify(value);
     const known = this.values.get(key);
     if (known !== undefined) return known as T;
+    return this.remember(key, value);
+  }
+
+  /**
+   * `shared(plain(value))`, copying only on a miss: the key is the JSON form, which is the same for `value`
+   * and its plain copy (JSON skips undefined members), so the common case — a value already seen on another
+   * pod — allocates nothing but the key. `value` itself is never frozen or kept.
+   */
+  sharedCopy<T>(value: T): T {
+    if (value === undefined || value === null || typeof value !== 'object') return value;
+    const key = JSON.stringify(value);
+    const known = this.values.get(key);
+    if (known !== undefined) return known as T;
+    return this.remember(key, plain(value));
+  }
+
+  private remember<T>(key: string, value: T): T {
     if (this.values.size >= this.maxEntries) this.values.clear();
     deepFreeze(value);
     this.values.set(key, value);
@@ -47,4 +64,16 @@ function deepFreeze(value: unknown): void {
   if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
   Object.freeze(value);
   for (const child of Object.values(value)) deepFreeze(child);
+}
+
+/**
+ * A JSON-equal plain copy without undefined members: the client's decoder gives every generated class all
+ * of its attributes, set or not, which costs memory and makes equal values differ in shape.
+ */
+export function plain<T>(value: T): T {
+  if (value === null || typeof value !== 'object' || value instanceof Date) return value;
+  if (Array.isArray(value)) return value.map(plain) as T;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = plain(v);
+  return out as T;
 }

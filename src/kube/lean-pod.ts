@@ -20,12 +20,12 @@
  *   containers and initContainers: name, restartPolicy (sidecars), resources (requests, limits), ports
  *   (only those with a hostPort);
  *   volumes: every volume's name; the source only for persistentVolumeClaim, ephemeral, emptyDir, hostPath
- * - status: phase, reason, qosClass, nominatedNodeName, startTime,
+ * - status: phase, reason, qosClass, nominatedNodeName,
  *   conditions (type, status, reason, message; no timestamps)
  *
  * DROPPED (read them on demand): managedFields, generateName, finalizers, containers' image, command, args, env, envFrom, volumeMounts, probes, securityContext, lifecycle;
  * configMap / secret / projected / downwardAPI volumes; serviceAccountName, securityContext, dnsPolicy,
- * hostname, subdomain, status.containerStatuses, initContainerStatuses, podIP(s), hostIP(s), conditions'
+ * hostname, subdomain, status.startTime (nothing read it; a Date is ~100 bytes a pod), status.containerStatuses, initContainerStatuses, podIP(s), hostIP(s), conditions'
  * timestamps.
  */
 import type {
@@ -42,7 +42,7 @@ import type {
   V1Volume,
 } from '@kubernetes/client-node';
 import { ObjectSerializer } from '@kubernetes/client-node/dist/serializer.js';
-import type { Interner } from './interner.js';
+import { plain, type Interner } from './interner.js';
 import { pickDefined } from './pick-defined.js';
 
 export type LeanOwnerReference = Pick<
@@ -106,10 +106,7 @@ export type LeanPodSpec = Pick<
 
 export type LeanPodCondition = Pick<V1PodCondition, 'type' | 'status' | 'reason' | 'message'>;
 
-export type LeanPodStatus = Pick<
-  V1PodStatus,
-  'phase' | 'reason' | 'qosClass' | 'nominatedNodeName' | 'startTime'
-> & {
+export type LeanPodStatus = Pick<V1PodStatus, 'phase' | 'reason' | 'qosClass' | 'nominatedNodeName'> & {
   conditions?: LeanPodCondition[];
 };
 
@@ -129,111 +126,170 @@ const KEPT_VOLUME_SOURCES = ['persistentVolumeClaim', 'ephemeral', 'emptyDir', '
 /**
  * Prunes `pod` to a LeanPod (see the file comment for what is kept). Unique strings (name, uid) are kept
  * as they are; repeated values (namespace, labels, owner references, containers, tolerations, conditions)
- * come from `interner`, shared with other pods and frozen.
+ * come from `interner`, shared with other pods and frozen, and so do repeated enum-like strings (phase,
+ * QoS class, policies), which would otherwise be one copy per pod.
  *
  * `pod` may be decoded by the generated client or be the wire JSON itself (the informer passes wire JSON,
  * skipping the client's decoder, which cost most of a 150,000-pod sync): field names are the same for
  * everything kept, and the kept timestamps become Dates here (`asDate`), as the decoder would make them.
+ *
+ * The records are class instances only so that V8 sizes each one for all of its fields: a plain `{}` grown
+ * field by field past four keeps the rest in a separate property array (about 230 bytes a pod).
  */
 export function leanPod(pod: V1Pod, interner: Interner): LeanPod {
-  const lean: LeanPod = { apiVersion: 'v1', kind: 'Pod' };
-  if (pod.metadata) lean.metadata = leanMeta(pod.metadata, interner);
-  if (pod.spec) lean.spec = leanPodSpec(pod.spec, interner);
-  if (pod.status) lean.status = leanPodStatus(pod.status, interner);
-  return lean;
+  return new PodRecord(pod, interner);
+}
+
+class PodRecord implements LeanPod {
+  readonly apiVersion = 'v1';
+  readonly kind = 'Pod';
+  declare metadata?: LeanObjectMeta;
+  declare spec?: LeanPodSpec;
+  declare status?: LeanPodStatus;
+
+  constructor(pod: V1Pod, interner: Interner) {
+    if (pod.metadata) this.metadata = leanMeta(pod.metadata, interner);
+    if (pod.spec) this.spec = new PodSpecRecord(pod.spec, interner);
+    if (pod.status) this.status = new PodStatusRecord(pod.status, interner);
+  }
 }
 
 /** Metadata of a pod or node: identity strings as they are, repeated maps shared. */
 export function leanMeta(meta: V1ObjectMeta, interner: Interner): LeanObjectMeta {
-  const lean: LeanObjectMeta = pickDefined(meta, [
-    'name',
-    'uid',
-    'resourceVersion',
-    'generation',
-    'deletionGracePeriodSeconds',
-  ]);
-  if (meta.creationTimestamp !== undefined) lean.creationTimestamp = asDate(meta.creationTimestamp);
-  if (meta.deletionTimestamp !== undefined) lean.deletionTimestamp = asDate(meta.deletionTimestamp);
-  if (meta.namespace !== undefined) lean.namespace = interner.string(meta.namespace);
-  if (meta.labels) lean.labels = interner.shared(plain(meta.labels));
-  const annotations = withoutLastApplied(meta.annotations);
-  if (annotations) lean.annotations = interner.shared(annotations);
-  if (meta.ownerReferences) {
-    lean.ownerReferences = interner.shared(
-      plain(
-        meta.ownerReferences.map((o) => pickDefined(o, ['apiVersion', 'kind', 'name', 'uid', 'controller'])),
-      ),
-    );
-  }
-  return lean;
+  return new MetaRecord(meta, interner);
 }
 
-function withoutLastApplied(
-  annotations: Record<string, string> | undefined,
-): Record<string, string> | undefined {
-  if (!annotations) return undefined;
+class MetaRecord implements LeanObjectMeta {
+  declare name?: string;
+  declare namespace?: string;
+  declare uid?: string;
+  declare resourceVersion?: string;
+  declare generation?: number;
+  declare creationTimestamp?: Date;
+  declare deletionTimestamp?: Date;
+  declare deletionGracePeriodSeconds?: number;
+  declare labels?: Record<string, string>;
+  declare annotations?: Record<string, string>;
+  declare ownerReferences?: LeanOwnerReference[];
+
+  constructor(meta: V1ObjectMeta, interner: Interner) {
+    if (meta.name !== undefined) this.name = meta.name;
+    if (meta.namespace !== undefined) this.namespace = interner.string(meta.namespace);
+    if (meta.uid !== undefined) this.uid = meta.uid;
+    if (meta.resourceVersion !== undefined) this.resourceVersion = meta.resourceVersion;
+    if (meta.generation !== undefined) this.generation = meta.generation;
+    if (meta.creationTimestamp !== undefined) this.creationTimestamp = asDate(meta.creationTimestamp);
+    if (meta.deletionTimestamp !== undefined) this.deletionTimestamp = asDate(meta.deletionTimestamp);
+    if (meta.deletionGracePeriodSeconds !== undefined)
+      this.deletionGracePeriodSeconds = meta.deletionGracePeriodSeconds;
+    if (meta.labels) this.labels = interner.sharedCopy(meta.labels);
+    const annotations = meta.annotations;
+    if (annotations)
+      this.annotations = interner.sharedCopy(
+        annotations[LAST_APPLIED_ANNOTATION] === undefined ? annotations : withoutLastApplied(annotations),
+      );
+    if (meta.ownerReferences) {
+      this.ownerReferences = interner.shared(
+        meta.ownerReferences.map((o) =>
+          plain(pickDefined(o, ['apiVersion', 'kind', 'name', 'uid', 'controller'])),
+        ),
+      );
+    }
+  }
+}
+
+function withoutLastApplied(annotations: Record<string, string>): Record<string, string> {
   const copy = { ...annotations };
   delete copy[LAST_APPLIED_ANNOTATION];
   return copy;
 }
 
-function leanPodSpec(spec: V1PodSpec, interner: Interner): LeanPodSpec {
-  const lean: LeanPodSpec = {
-    ...pickDefined(spec, [
-      'priority',
-      'preemptionPolicy',
-      'restartPolicy',
-      'terminationGracePeriodSeconds',
-      'hostNetwork',
-    ]),
-    containers: interner.shared(plain((spec.containers ?? []).map(leanContainer))),
-  };
-  if (spec.nodeName) lean.nodeName = interner.string(spec.nodeName);
-  if (spec.schedulerName !== undefined) lean.schedulerName = interner.string(spec.schedulerName);
-  if (spec.priorityClassName !== undefined) lean.priorityClassName = interner.string(spec.priorityClassName);
-  if (spec.initContainers)
-    lean.initContainers = interner.shared(plain(spec.initContainers.map(leanContainer)));
-  for (const key of [
-    'nodeSelector',
-    'affinity',
-    'tolerations',
-    'topologySpreadConstraints',
-    'schedulingGates',
-    'overhead',
-  ] as const) {
-    if (spec[key] !== undefined) (lean as Record<string, unknown>)[key] = interner.shared(plain(spec[key]));
+/** The spec fields shared by reference (when set), as the interner hands them out. */
+const SHARED_SPEC_FIELDS = [
+  'nodeSelector',
+  'affinity',
+  'tolerations',
+  'topologySpreadConstraints',
+  'schedulingGates',
+  'overhead',
+] as const;
+
+class PodSpecRecord implements LeanPodSpec {
+  declare nodeName?: string;
+  declare schedulerName?: string;
+  declare priority?: number;
+  declare priorityClassName?: string;
+  declare preemptionPolicy?: string;
+  declare restartPolicy?: string;
+  declare terminationGracePeriodSeconds?: number;
+  declare hostNetwork?: boolean;
+  declare containers: LeanContainer[];
+  declare initContainers?: LeanContainer[];
+  declare volumes?: LeanVolume[];
+  declare nodeSelector?: LeanPodSpec['nodeSelector'];
+  declare affinity?: LeanPodSpec['affinity'];
+  declare tolerations?: LeanPodSpec['tolerations'];
+  declare topologySpreadConstraints?: LeanPodSpec['topologySpreadConstraints'];
+  declare schedulingGates?: LeanPodSpec['schedulingGates'];
+  declare overhead?: LeanPodSpec['overhead'];
+
+  constructor(spec: V1PodSpec, interner: Interner) {
+    if (spec.nodeName) this.nodeName = interner.string(spec.nodeName);
+    if (spec.schedulerName !== undefined) this.schedulerName = interner.string(spec.schedulerName);
+    if (spec.priority !== undefined) this.priority = spec.priority;
+    if (spec.priorityClassName !== undefined)
+      this.priorityClassName = interner.string(spec.priorityClassName);
+    if (spec.preemptionPolicy !== undefined) this.preemptionPolicy = interner.string(spec.preemptionPolicy);
+    if (spec.restartPolicy !== undefined) this.restartPolicy = interner.string(spec.restartPolicy);
+    if (spec.terminationGracePeriodSeconds !== undefined)
+      this.terminationGracePeriodSeconds = spec.terminationGracePeriodSeconds;
+    if (spec.hostNetwork !== undefined) this.hostNetwork = spec.hostNetwork;
+    this.containers = interner.shared((spec.containers ?? []).map(leanContainer));
+    if (spec.initContainers) this.initContainers = interner.shared(spec.initContainers.map(leanContainer));
+    for (const key of SHARED_SPEC_FIELDS) {
+      if (spec[key] !== undefined) (this as Record<string, unknown>)[key] = interner.sharedCopy(spec[key]);
+    }
+    // Every volume keeps its name (so counts and indices match the pod); only these sources keep their
+    // content. Not interned: nearly every pod has a volume of its own name (the service-account token's
+    // kube-api-access-xxxxx), so a table of them would only grow.
+    const volumes = spec.volumes;
+    if (volumes && volumes.length > 0)
+      this.volumes = volumes.map((v) =>
+        plain(pickDefined(decodeEphemeral(v), ['name', ...KEPT_VOLUME_SOURCES])),
+      );
   }
-  // Every volume keeps its name (so counts and indices match the pod); only these sources keep their content.
-  const volumes = spec.volumes;
-  if (volumes && volumes.length > 0)
-    lean.volumes = interner.shared(
-      plain(volumes.map((v) => pickDefined(decodeEphemeral(v), ['name', ...KEPT_VOLUME_SOURCES]))),
-    );
-  return lean;
 }
 
 function leanContainer(container: V1Container): LeanContainer {
   const lean: LeanContainer = pickDefined(container, ['name', 'restartPolicy']);
   const resources = container.resources;
   // Kept even when empty (the API server returns `resources: {}`), so the record has the object's shape.
-  if (resources) lean.resources = pickDefined(resources, ['requests', 'limits']);
+  if (resources) lean.resources = plain(pickDefined(resources, ['requests', 'limits']));
   const hostPorts = container.ports?.filter((p) => p.hostPort !== undefined && p.hostPort !== 0);
   if (hostPorts && hostPorts.length > 0)
     lean.ports = hostPorts.map((p) => pickDefined(p, ['containerPort', 'hostPort', 'hostIP', 'protocol']));
   return lean;
 }
 
-function leanPodStatus(status: V1PodStatus, interner: Interner): LeanPodStatus {
-  const lean: LeanPodStatus = pickDefined(status, ['reason', 'nominatedNodeName']);
-  if (status.startTime !== undefined) lean.startTime = asDate(status.startTime);
-  if (status.phase !== undefined) lean.phase = interner.string(status.phase);
-  if (status.qosClass !== undefined) lean.qosClass = interner.string(status.qosClass);
-  if (status.conditions) {
-    lean.conditions = interner.shared(
-      plain(status.conditions.map((c) => pickDefined(c, ['type', 'status', 'reason', 'message']))),
-    );
+class PodStatusRecord implements LeanPodStatus {
+  declare phase?: string;
+  declare reason?: string;
+  declare qosClass?: string;
+  declare nominatedNodeName?: string;
+  declare conditions?: LeanPodCondition[];
+
+  constructor(status: V1PodStatus, interner: Interner) {
+    if (status.phase !== undefined) this.phase = interner.string(status.phase);
+    if (status.reason !== undefined) this.reason = interner.string(status.reason);
+    if (status.qosClass !== undefined) this.qosClass = interner.string(status.qosClass);
+    if (status.nominatedNodeName !== undefined)
+      this.nominatedNodeName = interner.string(status.nominatedNodeName);
+    if (status.conditions) {
+      this.conditions = interner.shared(
+        status.conditions.map((c) => plain(pickDefined(c, ['type', 'status', 'reason', 'message']))),
+      );
+    }
   }
-  return lean;
 }
 
 /** A timestamp as the generated client decodes it (a Date), whether `value` was decoded or is wire text. */
@@ -254,14 +310,4 @@ function decodeEphemeral(volume: V1Volume): V1Volume {
   return { ...volume, ephemeral };
 }
 
-/**
- * A JSON-equal plain copy without undefined members: the client's decoder gives every generated class all
- * of its attributes, set or not, which costs memory and makes equal values differ in shape.
- */
-export function plain<T>(value: T): T {
-  if (value === null || typeof value !== 'object' || value instanceof Date) return value;
-  if (Array.isArray(value)) return value.map(plain) as T;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = plain(v);
-  return out as T;
-}
+export { plain } from './interner.js';

@@ -8,6 +8,7 @@ import {
 import { IsomorphicFetchHttpLibrary } from '@kubernetes/client-node/dist/gen/http/isomorphic-fetch.js';
 import { ApiStatusError } from './errors.js';
 import type { ListPageFn } from './list-watch-source.js';
+import { stripManagedFieldsText } from './strip-managed-fields.js';
 
 const http = new IsomorphicFetchHttpLibrary();
 
@@ -39,7 +40,10 @@ export function wireListPage<T extends KubernetesObject>(
     const response = await http.send(context).toPromise();
     const text = await response.body.text();
     if (response.httpStatusCode !== 200) throw statusError(response.httpStatusCode, text);
-    const list = JSON.parse(text) as KubernetesListObject<T> & { metadata?: { continue?: string } };
+    // managedFields are cut from the text, not parsed then dropped: see strip-managed-fields.ts.
+    const list = JSON.parse(stripManagedFieldsText(text)) as KubernetesListObject<T> & {
+      metadata?: { continue?: string };
+    };
     // The wire name is `continue`; the generated client renames it `_continue`.
     if (list.metadata?.continue !== undefined) list.metadata._continue = list.metadata.continue;
     return list;

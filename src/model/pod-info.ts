@@ -71,52 +71,44 @@ export function podInfoFromPod(pod: LeanPod): PodInfo {
   const namespace = pod.metadata?.namespace ?? 'default';
   const name = pod.metadata?.name ?? '';
   const created = pod.metadata?.creationTimestamp;
+  const spec = pod.spec;
+  // One literal with every key, so every PodInfo has one shape and all of its fields in the object itself
+  // (a literal spread into or grown past its keys keeps the rest in a separate property array).
   return {
     key: podKey(namespace, name),
     namespace,
     name,
     uid: pod.metadata?.uid ?? '',
     labels: pod.metadata?.labels ?? {},
-    nodeName: pod.spec?.nodeName || undefined,
-    schedulerName: pod.spec?.schedulerName ?? 'default-scheduler',
-    priority: pod.spec?.priority ?? 0,
+    nodeName: spec?.nodeName || undefined,
+    schedulerName: spec?.schedulerName ?? 'default-scheduler',
+    priority: spec?.priority ?? 0,
     phase: pod.status?.phase ?? 'Pending',
     requests: effectiveRequests(pod),
     creationTimestamp: created ? new Date(created).getTime() : undefined,
     deleting: pod.metadata?.deletionTimestamp !== undefined && pod.metadata?.deletionTimestamp !== null,
-    ...schedulingConstraints(pod),
+    nodeSelector: nodeSelectorOf(spec?.nodeSelector),
+    requiredNodeAffinity: requiredNodeAffinityOf(pod),
+    tolerations: spec?.tolerations && spec.tolerations.length > 0 ? spec.tolerations : undefined,
     evictionTraits: evictionTraitsOf(pod),
   };
 }
 
-/**
- * The pod's node selector, required node affinity and tolerations, undefined when the pod has none. The keys
- * are always present so every PodInfo has the same shape (the placement loop reads them on every decision).
- */
-function schedulingConstraints(
-  pod: LeanPod,
-): Pick<PodInfo, 'nodeSelector' | 'requiredNodeAffinity' | 'tolerations'> {
-  const selector = pod.spec?.nodeSelector;
-  const required = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
-  const tolerations = pod.spec?.tolerations;
-  return {
-    nodeSelector: selector && Object.keys(selector).length > 0 ? selector : undefined,
-    requiredNodeAffinity: required
-      ? (required.nodeSelectorTerms ?? []).map((term) => ({
-          matchExpressions: term.matchExpressions?.map((r) => ({
-            key: r.key,
-            operator: r.operator,
-            values: r.values,
-          })),
-          matchFields: term.matchFields?.map((r) => ({ key: r.key, operator: r.operator, values: r.values })),
-        }))
-      : undefined,
-    tolerations:
-      tolerations && tolerations.length > 0
-        ? tolerations.map((t) => ({ key: t.key, operator: t.operator, value: t.value, effect: t.effect }))
-        : undefined,
-  };
+function nodeSelectorOf(selector: Record<string, string> | undefined): Record<string, string> | undefined {
+  return selector && Object.keys(selector).length > 0 ? selector : undefined;
 }
+
+/**
+ * The pod's required node affinity terms: the cached record's own (shared between pods by the informer's
+ * interner, and frozen), not a copy, so the model and the informer hold one instance. The same goes for
+ * the node selector and tolerations above.
+ */
+function requiredNodeAffinityOf(pod: LeanPod): NodeSelectorTerm[] | undefined {
+  const required = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  return required ? (required.nodeSelectorTerms ?? NO_TERMS) : undefined;
+}
+
+const NO_TERMS: NodeSelectorTerm[] = Object.freeze([]) as unknown as NodeSelectorTerm[];
 
 /** A pod that no longer holds resources on its node. */
 export function isTerminal(pod: PodInfo): boolean {

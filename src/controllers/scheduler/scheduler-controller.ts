@@ -287,10 +287,17 @@ export class SchedulerController implements Runnable {
   private onPod(object: LeanPod): void {
     const queue = this.queue;
     if (!queue) return;
+    // Most pod events are about bound pods or other schedulers' pods: tell them from the cached record,
+    // without building a PodInfo (the model builds its own; at 150,000 pods a second one per event, and one
+    // per pod when the scheduler starts, was garbage).
+    if (!this.mayWaitForUs(object)) {
+      const key = podKey(object.metadata?.namespace ?? 'default', object.metadata?.name ?? '');
+      queue.remove(key);
+      this.preemptions.finished(key);
+      return;
+    }
     const pod = podInfoFromPod(object);
-    // A pod with scheduling gates is not ready to be placed by any scheduler until they are all removed.
-    const gated = (object.spec?.schedulingGates?.length ?? 0) > 0;
-    if (gated || !this.waitsForUs(pod)) {
+    if (!this.waitsForUs(pod)) {
       queue.remove(pod.key);
       this.preemptions.finished(pod.key);
       return;
@@ -298,6 +305,16 @@ export class SchedulerController implements Runnable {
     const priority = priorityResolver({ policies: this.options.policies, snapshots: this.snapshots })(pod);
     queue.add({ key: pod.key, priority, creationTimestamp: pod.creationTimestamp });
     this.wakeup.notify();
+  }
+
+  /**
+   * False when the record alone shows the pod is not ours to place: gated (not ready for any scheduler until
+   * every gate is removed), bound, or another scheduler's. `waitsForUs` decides the rest.
+   */
+  private mayWaitForUs(object: LeanPod): boolean {
+    const spec = object.spec;
+    if ((spec?.schedulingGates?.length ?? 0) > 0 || spec?.nodeName) return false;
+    return (spec?.schedulerName ?? 'default-scheduler') === this.schedulerName;
   }
 
   private waitsForUs(pod: PodInfo): boolean {

@@ -2,7 +2,7 @@
  * The lean pod and node records on real objects from the API server: for every pod and node the informers
  * cache, each reader of src/testing/lean-readers.ts gives the same answer on the cached lean record as on
  * the full object read from the API server, and every field it reads is kept; a pod's record, built from
- * wire JSON, is the one built from the client's decoded pod. The pods cover what
+ * wire JSON (managedFields cut from the list's text), is the one built from the client's decoded pod. The pods cover what
  * controllers look at: Deployment replicas (owner, sidecar and init containers, host ports, tolerations,
  * required node affinity, node selector, priority class, network annotation, last-applied annotation),
  * StatefulSet pods with a PVC, a bare pod with emptyDir and hostPath volumes, a gated pod, an
@@ -14,6 +14,7 @@ import { createClusterInformers } from '../../../src/kube/informers.js';
 import { Interner } from '../../../src/kube/interner.js';
 import { LAST_APPLIED_ANNOTATION, leanPod } from '../../../src/kube/lean-pod.js';
 import { objectKey } from '../../../src/kube/object-key.js';
+import { wireListPage } from '../../../src/kube/wire-list.js';
 import { leanRecordProblems } from '../../../src/testing/lean-check.js';
 import { NODE_READERS, POD_READERS } from '../../../src/testing/lean-readers.js';
 import { createTestNamespace, eventually, testKubeConfig } from '../support/cluster.js';
@@ -186,6 +187,18 @@ test('every cached pod and node answers every reader as the full object does', a
     expect(cachedWeb?.metadata?.annotations?.[LAST_APPLIED_ANNOTATION]).toBeUndefined();
     expect(cachedWeb?.spec?.initContainers?.map((c) => c.restartPolicy)).toEqual([undefined, 'Always']);
     expect(nodes.length).toBeGreaterThan(0);
+
+    // The informer's list pages have managedFields cut from the API server's text before parsing
+    // (strip-managed-fields.ts): the rest of every real pod is intact, so its record is the decoded pod's.
+    expect(pods.every((p) => (p.metadata?.managedFields?.length ?? 0) > 0)).toBe(true);
+    const page = await wireListPage<k8s.V1Pod>(kc, `/api/v1/namespaces/${ns.name}/pods`)({}, {});
+    expect(page.items.map(objectKey).sort()).toEqual(pods.map(objectKey).sort());
+    for (const item of page.items) {
+      expect(item.metadata).not.toHaveProperty('managedFields');
+      const decoded = pods.find((p) => objectKey(p) === objectKey(item))!;
+      if (decoded.metadata?.resourceVersion !== item.metadata?.resourceVersion) continue; // changed in between
+      expect(sortedJson(leanPod(item, new Interner()))).toBe(sortedJson(leanPod(decoded, new Interner())));
+    }
   } finally {
     stop.abort();
     await Promise.all(running);
