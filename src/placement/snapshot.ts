@@ -64,6 +64,7 @@ export class PoolSnapshot {
   private scoresScratch: Float64Array | undefined;
   private readonly labelColumns = new Map<string, LabelColumn>();
   private names_: LabelColumn | undefined;
+  private readonly buffers = new Map<string, unknown>();
 
   private constructor(
     readonly model: ClusterModel,
@@ -149,6 +150,22 @@ export class PoolSnapshot {
     }
     this.rejectedScratch.set(this.blocked.subarray(0, size));
     return { rejected: this.rejectedScratch, scores: this.scoresScratch as Float64Array };
+  }
+
+  /**
+   * A per-node work buffer of the caller's (`key` names it, `make` builds it for this snapshot's size), kept
+   * with the snapshot and handed out again on the next call, so a core that runs every interval on a kept
+   * snapshot allocates nothing per node (at 5,000 nodes a few fresh 40 KiB arrays per plan are what fills the
+   * young generation and brings the scavenges that make the plan's tail). Valid until the next call with the
+   * same key: callers are synchronous and must not keep it past their own return.
+   */
+  buffer<T>(key: string, make: (size: number) => T): T {
+    let value = this.buffers.get(key) as T | undefined;
+    if (value === undefined) {
+      value = make(this.size);
+      this.buffers.set(key, value);
+    }
+    return value;
   }
 
   /** Label `key` of every member (undefined where absent), built on first use and kept with the snapshot. */
