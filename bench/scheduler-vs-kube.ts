@@ -15,7 +15,7 @@
  * by this process itself with no scheduling logic (node i mod N), at Fulcrum's binding concurrency (32), with
  * the client Fulcrum uses (connection-reuse.ts) — once with one Scheduled Event per pod as Fulcrum writes
  * them, once bindings alone — and once with the client library's default (a new connection and TLS handshake
- * per request), the client Fulcrum had before. With FULCRUM_BENCH_BASELINE_DIST set to another build's dist
+ * per request), the client Fulcrum had before, when FULCRUM_BENCH_SVK_LIBRARY_CLIENT=1. With FULCRUM_BENCH_BASELINE_DIST set to another build's dist
  * directory, that build's operator runs a round too ("fulcrum-baseline"), so before and after share a run.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
@@ -117,10 +117,13 @@ interface Ceiling {
   libraryClient: boolean;
 }
 
+/** The library-client round only with FULCRUM_BENCH_SVK_LIBRARY_CLIENT=1: each round of 5,000 pods takes minutes. */
 const CEILINGS: Ceiling[] = [
   { name: 'ceiling: bindings + events', events: true, libraryClient: false },
   { name: 'ceiling: bindings only', events: false, libraryClient: false },
-  { name: 'ceiling: bindings + events, library client', events: true, libraryClient: true },
+  ...(process.env.FULCRUM_BENCH_SVK_LIBRARY_CLIENT === '1'
+    ? [{ name: 'ceiling: bindings + events, library client', events: true, libraryClient: true }]
+    : []),
 ];
 
 /**
