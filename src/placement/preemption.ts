@@ -196,13 +196,13 @@ function preemptionCandidates(on: {
   protectedPods: Partial<Record<ProtectionReason, number>>;
 }): { candidates: Candidate[]; all: ResourceVector } {
   const { pod, snapshot, i, input, protectedPods } = on;
-  const name = snapshot.names[i] as string;
   const allocatable = readVector(snapshot.allocatable, i * SLOTS);
   const candidates: Candidate[] = [];
   const all = zeroResources();
-  for (const key of on.ctx.model.podsOn(name)) {
-    const victim = on.ctx.model.pod(key);
-    if (!victim || victim.key === pod.key || victim.deleting || isTerminal(victim)) continue;
+  const pods = snapshot.podsAt(i);
+  for (let k = 0; k < pods.length; k++) {
+    const victim = pods[k] as PodInfo;
+    if (victim.key === pod.key || victim.deleting || isTerminal(victim)) continue;
     const priority = input.priorityOf(victim);
     if (!(priority < on.preemptorPriority) || !input.movable(victim)) continue;
     const protection = evictionProtection(victim, snapshot.pool.eviction, input.operator);

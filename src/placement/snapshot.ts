@@ -10,6 +10,7 @@
  */
 import type { ClusterModel } from '../model/cluster-model.js';
 import type { NodeInfo, Taint } from '../model/node-info.js';
+import type { PodInfo } from '../model/pod-info.js';
 import { zeroResources, type ResourceVector } from '../model/resources.js';
 import { DEFAULT_NODE_FILTERS } from './node-filters.js';
 import { fillUsed, nodeWeight, SLOTS, writeSlots } from './load.js';
@@ -65,6 +66,7 @@ export class PoolSnapshot {
   private readonly labelColumns = new Map<string, LabelColumn>();
   private names_: LabelColumn | undefined;
   private readonly buffers = new Map<string, unknown>();
+  private podLists: Array<readonly PodInfo[] | undefined> | undefined;
 
   private constructor(
     readonly model: ClusterModel,
@@ -127,6 +129,7 @@ export class PoolSnapshot {
     );
     for (const { i, name, info } of targets) {
       read(i, name, info);
+      if (this.podLists !== undefined) this.podLists[i] = undefined;
       for (const [key, column] of this.labelColumns) {
         this.labelColumns.set(key, withValue(column, i, labelValue(info.labels, key)));
       }
@@ -166,6 +169,27 @@ export class PoolSnapshot {
       this.buffers.set(key, value);
     }
     return value;
+  }
+
+  /**
+   * The pods bound to member `i` (non-terminal, as `ClusterModel.podsOn`), read from the model on first use
+   * and kept with the snapshot until `refresh` or `account` touches the node — the same validity as the
+   * snapshot's usage. A preemption search reads the pods of hundreds of nodes, one lookup in the model's pod
+   * map each (15,000 at 5,000 nodes, most of its time); on a kept snapshot the next search reads arrays.
+   */
+  podsAt(i: number): readonly PodInfo[] {
+    this.podLists ??= new Array<readonly PodInfo[] | undefined>(this.size);
+    let pods = this.podLists[i];
+    if (pods === undefined) {
+      const list: PodInfo[] = [];
+      for (const key of this.model.podsOn(this.names[i] as string)) {
+        const pod = this.model.pod(key);
+        if (pod !== undefined) list.push(pod);
+      }
+      pods = list;
+      this.podLists[i] = pods;
+    }
+    return pods;
   }
 
   /** Label `key` of every member (undefined where absent), built on first use and kept with the snapshot. */
@@ -237,6 +261,7 @@ export class PoolSnapshot {
   account(node: string, requests: ResourceVector, sign: 1 | -1): void {
     const i = this.indexOf(node);
     if (i === undefined) return;
+    if (this.podLists !== undefined) this.podLists[i] = undefined; // a pod came or went: read them again
     const o = i * SLOTS;
     const used = this.used;
     used[o] = (used[o] as number) + sign * requests.cpu;
