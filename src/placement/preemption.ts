@@ -292,15 +292,14 @@ function better(a: Preemption, b: Preemption): boolean {
   return a.node < b.node;
 }
 
-/** The resources a victim's share is taken over (module-level: an array literal in the loop is one per call). */
-const SHARE_RESOURCES = ['cpu', 'memory', 'ephemeralStorage', 'network'] as const;
-
+/** The largest share of the node's allocatable cpu, memory, ephemeral storage or network `request` takes. */
 function dominantShare(request: ResourceVector, allocatable: ResourceVector): number {
   let share = 0;
-  for (let k = 0; k < SHARE_RESOURCES.length; k++) {
-    const r = SHARE_RESOURCES[k] as (typeof SHARE_RESOURCES)[number];
-    if (allocatable[r] > 0) share = Math.max(share, request[r] / allocatable[r]);
-  }
+  if (allocatable.cpu > 0) share = Math.max(share, request.cpu / allocatable.cpu);
+  if (allocatable.memory > 0) share = Math.max(share, request.memory / allocatable.memory);
+  if (allocatable.ephemeralStorage > 0)
+    share = Math.max(share, request.ephemeralStorage / allocatable.ephemeralStorage);
+  if (allocatable.network > 0) share = Math.max(share, request.network / allocatable.network);
   return share;
 }
 
