@@ -12,7 +12,7 @@ import type { PodInfo } from '../model/pod-info.js';
 import { searchPreemption, type PreemptionInput } from './preemption.js';
 import { PoolSnapshot } from './snapshot.js';
 import { assume } from './state.js';
-import type { PlacementPool } from './types.js';
+import type { PlacementPool } from './framework.js';
 
 const GI = 2 ** 30;
 const NODES = 2;
