@@ -82,5 +82,9 @@ export function poolLoads(snapshot: PoolSnapshot, weights: Weights, reuse = fals
 }
 
 function loadBuffers(size: number): { load: Float64Array; indexes: number[] } {
-  return { load: new Float64Array(size), indexes: new Array<number>(size).fill(0) };
+  // Filled by push, not `new Array(size)`: a packed array of small integers, which the loops over
+  // `considered` read without a check for holes (as the list built by push before the buffer was kept).
+  const indexes: number[] = [];
+  for (let i = 0; i < size; i++) indexes.push(0);
+  return { load: new Float64Array(size), indexes };
 }
