@@ -11,7 +11,8 @@
  *  3. A lone pending pod (LeastLoaded): with a snapshot kept across decisions and refreshed on one node, and
  *     with a snapshot of its own — refresh or take timed with the decision.
  *  4. Remove the assumed pods after each run, so every run starts from the same cluster.
- *  5. The slow paths: a pod that fits nowhere (diagnosis over every node) and a preemption search.
+ *  5. The slow paths: a pod that fits nowhere (diagnosis over every node) and a preemption search, on the
+ *     pool snapshot the scheduler controller keeps (production) and on one they take themselves.
  */
 import { loadavg } from 'node:os';
 import type { AllocationStrategy } from '../src/api/index.js';
@@ -49,13 +50,13 @@ const batch: SnapshotMode = { kind: 'batch', size: BATCH };
 const GI = 2 ** 30;
 const MI = 2 ** 20;
 
-interface Cluster {
+export interface Cluster {
   model: ClusterModel;
   members: string[];
   usage: Map<string, ResourceVector>;
 }
 
-function buildCluster(nodes: number, podsPerNode: number, rand: () => number): Cluster {
+export function buildCluster(nodes: number, podsPerNode: number, rand: () => number): Cluster {
   const model = new ClusterModel();
   const members: string[] = [];
   const usage = new Map<string, ResourceVector>();
@@ -151,6 +152,8 @@ interface Row {
   case: string;
   placed: number;
   latency: LatencySummary;
+  /** CPU time per call, where measured (the slow paths). */
+  cpu?: LatencySummary;
 }
 
 /**
@@ -209,58 +212,107 @@ function timeDecisions(
   return { latency: summarizeLatencies(samples), placed, snapshots };
 }
 
-/** A pod bigger than any node: the engine filters every member and then diagnoses every node. */
-function timeUnschedulable(cluster: Cluster, count: number): LatencySummary {
-  const pool = poolOf('LeastLoaded', cluster.members);
+/**
+ * How a slow-path case gets its snapshot: `kept` — the pool's snapshot the scheduler controller keeps across
+ * batches (PoolSnapshots; taken once, untimed), the production path; `own` — the call takes one itself.
+ */
+type SlowPathSnapshot = 'kept' | 'own';
+
+/** Wall and CPU time (process.cpuUsage: every thread of the process, GC helpers included) of `count` calls. */
+function timeCalls(
+  count: number,
+  warmup: number,
+  call: (i: number) => void,
+): { latency: LatencySummary; cpu: LatencySummary } {
   const samples = new Float64Array(count);
-  const rand = prng(7);
-  for (let i = 0; i < count; i++) {
-    const pod = podOf(`huge-${i}`, rand, undefined);
-    pod.requests.cpu = 64_000;
-    const ctx: PlacementContext = {
-      model: cluster.model,
-      podPool: 'general',
-      pool,
-      now: i,
-      usage: cluster.usage,
-    };
+  const cpu = new Float64Array(count);
+  for (let i = 0; i < warmup + count; i++) {
+    const cpuStart = process.cpuUsage();
     const start = process.hrtime.bigint();
-    const decision = schedule(pod, ctx);
-    samples[i] = Number(process.hrtime.bigint() - start) / 1e6;
-    if (decision.kind !== 'unschedulable') throw new Error('expected the huge pod to be unschedulable');
+    call(i);
+    const end = process.hrtime.bigint();
+    const used = process.cpuUsage(cpuStart);
+    if (i < warmup) continue;
+    samples[i - warmup] = Number(end - start) / 1e6;
+    cpu[i - warmup] = (used.user + used.system) / 1000;
   }
-  return summarizeLatencies(samples);
+  return { latency: summarizeLatencies(samples), cpu: summarizeLatencies(cpu) };
 }
 
-/** A high-priority pod that fits only after evictions: preemption looks at every pod of every member node. */
-function timePreemption(cluster: Cluster, count: number): { latency: LatencySummary; found: number } {
+/** The context of a lone pending pod of the pool: with the pool's kept snapshot, or none (`schedule` takes one). */
+function slowPathContext(cluster: Cluster, mode: SlowPathSnapshot): (i: number) => PlacementContext {
   const pool = poolOf('LeastLoaded', cluster.members);
-  const samples = new Float64Array(count);
+  const base = { model: cluster.model, pool, now: 0, usage: cluster.usage };
+  const snapshot = mode === 'kept' ? PoolSnapshot.take(base) : undefined;
+  return (i) => ({ ...base, now: i, podPool: 'general', ...(snapshot ? { snapshot } : {}) });
+}
+
+/** A pod bigger than any node: the engine filters every member and then diagnoses every node. */
+function timeUnschedulable(
+  cluster: Cluster,
+  count: number,
+  mode: SlowPathSnapshot,
+): { latency: LatencySummary; cpu: LatencySummary } {
+  const contextAt = slowPathContext(cluster, mode);
+  const rand = prng(7);
+  const warmup = Math.max(5, Math.round(count / 10));
+  return timeCalls(count, warmup, (i) => {
+    const pod = podOf(`huge-${i}`, rand, undefined);
+    pod.requests.cpu = 64_000;
+    const decision = schedule(pod, contextAt(i));
+    if (decision.kind !== 'unschedulable') throw new Error('expected the huge pod to be unschedulable');
+  });
+}
+
+/**
+ * A high-priority pod that fits only after evictions: preemption looks at the pods of every member node it
+ * visits, up to the default candidate bound (the larger of 100 and 10% of the pool).
+ */
+function timePreemption(
+  cluster: Cluster,
+  count: number,
+  mode: SlowPathSnapshot,
+): { latency: LatencySummary; cpu: LatencySummary; found: number } {
+  const contextAt = slowPathContext(cluster, mode);
   const rand = prng(11);
+  const warmup = Math.max(5, Math.round(count / 10));
   let found = 0;
-  for (let i = 0; i < count; i++) {
+  const input = { priorityOf: (p: PodInfo) => p.priority, movable: () => true };
+  const timed = timeCalls(count, warmup, (i) => {
     const pod = podOf(`urgent-${i}`, rand, undefined, 5_000);
     pod.requests.cpu = 24_000;
-    const ctx: PlacementContext = {
-      model: cluster.model,
-      podPool: 'general',
-      pool,
-      now: i,
-      usage: cluster.usage,
-    };
-    const start = process.hrtime.bigint();
-    const result = findPreemption(pod, ctx, { priorityOf: (p) => p.priority, movable: () => true });
-    samples[i] = Number(process.hrtime.bigint() - start) / 1e6;
-    if (result) found++;
+    if (findPreemption(pod, contextAt(i), input) && i >= warmup) found++;
+  });
+  return { ...timed, found };
+}
+
+/** The diagnosis and preemption rows of one size, on the kept snapshot and on one of their own. */
+function slowPathRows(cluster: Cluster, size: number, runs: number, metrics: Record<string, number>): Row[] {
+  const rows: Row[] = [];
+  const pods = cluster.model.podCount;
+  for (const mode of ['kept', 'own'] as const) {
+    const label = mode === 'kept' ? 'kept snapshot' : 'own snapshot';
+    const key = mode === 'kept' ? '' : '_own_snapshot';
+    const diagnosis = timeUnschedulable(cluster, runs * 4, mode);
+    rows.push({ nodes: size, pods, case: `unschedulable (diagnosis), ${label}`, placed: 0, ...diagnosis });
+    metrics[`nodes_${size}_unschedulable${key}_p50_ms`] = round(diagnosis.latency.p50);
+    metrics[`nodes_${size}_unschedulable${key}_p99_ms`] = round(diagnosis.latency.p99);
+    metrics[`nodes_${size}_unschedulable${key}_cpu_p99_ms`] = round(diagnosis.cpu.p99);
+    const preemption = timePreemption(cluster, runs, mode);
+    const { found, ...times } = preemption;
+    rows.push({ nodes: size, pods, case: `preemption search, ${label}`, placed: found, ...times });
+    metrics[`nodes_${size}_preemption${key}_p50_ms`] = round(preemption.latency.p50);
+    metrics[`nodes_${size}_preemption${key}_p99_ms`] = round(preemption.latency.p99);
+    metrics[`nodes_${size}_preemption${key}_cpu_p99_ms`] = round(preemption.cpu.p99);
   }
-  return { latency: summarizeLatencies(samples), found };
+  return rows;
 }
 
 export function runPlacement(args: BenchArgs): BenchResult {
   const sizes = args.nodes.length > 0 ? args.nodes : DEFAULT_SIZES;
   const decisions = args.decisions ?? (args.quick ? 300 : 3_000);
   const warmup = args.quick ? 100 : 500;
-  const slowPathRuns = args.quick ? 5 : 50;
+  const slowPathRuns = args.quick ? 5 : 100;
   const loadBefore = loadavg()[0] as number;
   const rows: Row[] = [];
   const metrics: Record<string, number> = {};
@@ -310,18 +362,7 @@ export function runPlacement(args: BenchArgs): BenchResult {
       metrics[`nodes_${size}_${mode.kind}_snapshot_decision_p50_ms`] = round(lone.latency.p50);
       metrics[`nodes_${size}_${mode.kind}_snapshot_decision_p99_ms`] = round(lone.latency.p99);
     }
-    const unschedulable = timeUnschedulable(cluster, slowPathRuns * 4);
-    rows.push({ nodes: size, pods, case: 'unschedulable (diagnosis)', placed: 0, latency: unschedulable });
-    metrics[`nodes_${size}_unschedulable_p99_ms`] = round(unschedulable.p99);
-    const preemption = timePreemption(cluster, slowPathRuns);
-    rows.push({
-      nodes: size,
-      pods,
-      case: 'preemption search',
-      placed: preemption.found,
-      latency: preemption.latency,
-    });
-    metrics[`nodes_${size}_preemption_p50_ms`] = round(preemption.latency.p50);
+    rows.push(...slowPathRows(cluster, size, slowPathRuns, metrics));
     const memory = settledMemory();
     rss = Math.max(rss, memory.rss);
     heapUsed = Math.max(heapUsed, memory.heapUsed);
@@ -333,7 +374,19 @@ export function runPlacement(args: BenchArgs): BenchResult {
   );
   console.log(
     table(
-      ['nodes', 'pods', 'case', 'measured', 'placed', 'p50 ms', 'p99 ms', 'max ms', 'mean ms'],
+      [
+        'nodes',
+        'pods',
+        'case',
+        'measured',
+        'placed',
+        'p50 ms',
+        'p99 ms',
+        'max ms',
+        'mean ms',
+        'cpu p50',
+        'cpu p99',
+      ],
       rows.map((r) => [
         r.nodes,
         r.pods,
@@ -344,6 +397,8 @@ export function runPlacement(args: BenchArgs): BenchResult {
         r.latency.p99.toFixed(3),
         r.latency.max.toFixed(3),
         r.latency.mean.toFixed(3),
+        r.cpu ? r.cpu.p50.toFixed(3) : '-',
+        r.cpu ? r.cpu.p99.toFixed(3) : '-',
       ]),
     ),
   );

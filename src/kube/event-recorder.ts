@@ -6,6 +6,7 @@ import { realClock, timeoutSignal, type Clock, type TimerHandle } from '../clock
 import { describeError, isNotFound } from './errors.js';
 import type { CachedObject } from './object-key.js';
 import { requestOptions } from './request-options.js';
+import { Slots } from './slots.js';
 
 export type EventType = 'Normal' | 'Warning';
 
@@ -24,6 +25,11 @@ export interface EventRecorderOptions {
   refillIntervalMs?: number;
   /** Bound on remembered events and objects (4096). */
   maxEntries?: number;
+  /**
+   * Event writes in flight at once (8); the rest wait their turn. Events are best effort: a burst of them
+   * (one per pod bound after a scheduler pause) must not crowd out the bindings they report.
+   */
+  maxConcurrentWrites?: number;
   clock?: Clock;
   logger?: Logger;
 }
@@ -63,6 +69,7 @@ export class EventRecorder {
   private readonly instance: string;
   private sequence = 0;
   private closed = false;
+  private readonly writeSlots: Slots;
   /** Events refused by the spam filter. */
   dropped = 0;
 
@@ -74,6 +81,7 @@ export class EventRecorder {
     this.logger = (options.logger ?? silentLogger()).child({ component: 'event-recorder' });
     this.component = options.component ?? 'fulcrum';
     this.instance = (options.instance ?? hostname()).slice(0, 128);
+    this.writeSlots = new Slots(options.maxConcurrentWrites ?? 8);
   }
 
   /** Records an Event about `object` (which needs at least kind, name, and namespace if namespaced). */
@@ -180,10 +188,12 @@ export class EventRecorder {
 
   private startWrite(entry: Entry): void {
     if (entry.writing || entry.count === entry.writtenCount) return;
-    entry.writing = this.write(entry).finally(() => {
-      entry.writing = undefined;
-      if (entry.count !== entry.writtenCount) this.schedule(entry);
-    });
+    entry.writing = this.writeSlots
+      .run(() => this.write(entry))
+      .finally(() => {
+        entry.writing = undefined;
+        if (entry.count !== entry.writtenCount) this.schedule(entry);
+      });
   }
 
   private async write(entry: Entry): Promise<void> {

@@ -4,8 +4,9 @@
  * work (a failover rescheduling hundreds of pods, a resync) cannot flood the API server. Watches hold one
  * long request each and are not counted, as in client-go once a watch is established.
  */
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { realClock, sleep, type Clock } from '../clock/clock.js';
+import { ConnectionReusingKubeConfig } from './connection-reuse.js';
 import { BucketRateLimiter } from './rate-limiter.js';
 
 export interface RequestRateLimit {
@@ -15,17 +16,18 @@ export interface RequestRateLimit {
   burst: number;
 }
 
-/** A KubeConfig whose API clients wait for a token of a shared bucket before each request. */
-export class ThrottledKubeConfig extends KubeConfig {
+/**
+ * A KubeConfig whose API clients wait for a token of a shared bucket before each request (and share pooled
+ * connections, as every KubeConfig of the operator: connection-reuse.ts).
+ */
+export class ThrottledKubeConfig extends ConnectionReusingKubeConfig {
   private readonly bucket: BucketRateLimiter;
-  private readonly clock: Clock;
 
   constructor(
     readonly limit: RequestRateLimit,
     options: { clock?: Clock } = {},
   ) {
-    super();
-    this.clock = options.clock ?? realClock;
+    super({ clock: options.clock ?? realClock });
     if (!(limit.qps > 0)) throw new Error(`qps must be positive, got ${limit.qps}`);
     if (!Number.isInteger(limit.burst) || limit.burst < 1)
       throw new Error(`burst must be an integer of at least 1, got ${limit.burst}`);
@@ -42,7 +44,7 @@ export class ThrottledKubeConfig extends KubeConfig {
   }
 }
 
-/** A KubeConfig limited to `limit`, or a plain one when `limit.qps` is 0 (no client-side limit). */
+/** A KubeConfig limited to `limit`, or an unlimited one when `limit.qps` is 0; both reuse connections. */
 export function newKubeConfig(limit: RequestRateLimit, options: { clock?: Clock } = {}): KubeConfig {
-  return limit.qps === 0 ? new KubeConfig() : new ThrottledKubeConfig(limit, options);
+  return limit.qps === 0 ? new ConnectionReusingKubeConfig(options) : new ThrottledKubeConfig(limit, options);
 }

@@ -59,6 +59,13 @@ export function evictionTraitsOf(pod: LeanPod): number {
   return traits;
 }
 
+/** OPERATOR_POD_LABELS as pairs, made once: the check runs for every pod a preemption search looks at. */
+const OPERATOR_LABEL_PAIRS = Object.entries(OPERATOR_POD_LABELS);
+
 export function hasOperatorLabels(labels: Readonly<Record<string, string>>): boolean {
-  return Object.entries(OPERATOR_POD_LABELS).every(([key, value]) => labels[key] === value);
+  for (let i = 0; i < OPERATOR_LABEL_PAIRS.length; i++) {
+    const [key, value] = OPERATOR_LABEL_PAIRS[i] as [string, string];
+    if (labels[key] !== value) return false;
+  }
+  return true;
 }

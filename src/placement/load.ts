@@ -113,11 +113,12 @@ export function ceilingViolationsAt(
   ceilings: Ceilings,
 ): FilterReason[] {
   const reasons: FilterReason[] = [];
-  SLOT_RESOURCES.forEach((resource, k) => {
+  for (let k = 0; k < SLOT_RESOURCES.length; k++) {
+    const resource = SLOT_RESOURCES[k] as (typeof SLOT_RESOURCES)[number];
     const requested = request[resource];
     const have = used[u + k] as number;
     const capacity = allocatable[a + k] as number;
-    if (resourceFits(have, requested, capacity, ceilings[resource])) return;
+    if (resourceFits(have, requested, capacity, ceilings[resource])) continue;
     reasons.push(
       capacity <= 0
         ? { code: 'NoCapacity', resource, requested }
@@ -130,7 +131,7 @@ export function ceilingViolationsAt(
             ceilingPercent: ceilings[resource],
           },
     );
-  });
+  }
   const pods = used[u + 4] as number;
   const podCapacity = allocatable[a + 4] as number;
   if (!podCountFits(pods, request.pods, podCapacity)) {

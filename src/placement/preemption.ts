@@ -122,8 +122,11 @@ interface Candidate {
   priority: number;
   /** Largest share of the node's allocatable it requests: bigger victims first means fewer victims. */
   share: number;
-  budgets: string[];
+  budgets: readonly string[];
 }
+
+/** No budgets: shared by every candidate that has none (most of them), so none allocates an array. */
+const NO_BUDGETS: readonly string[] = Object.freeze([]);
 
 /**
  * The victims that would let `pod` fit node `i`, or undefined when no set of evictable lower-priority pods
@@ -155,6 +158,9 @@ function victimsOn(
   return preemptionOf(name, taken);
 }
 
+/** fitsOnceRemoved's work slots, shared: a search is synchronous and each check fills them before reading. */
+const AFTER = new Float64Array(SLOTS);
+
 /**
  * Whether `pod` fits node `i` once the resources `removed` are gone. On the Usage basis a victim's measured
  * usage is not known per pod, so its requests stand in for what its eviction frees.
@@ -165,7 +171,7 @@ function fitsOnceRemoved(
   i: number,
 ): (removed: ResourceVector) => boolean {
   const o = i * SLOTS;
-  const after = new Float64Array(SLOTS);
+  const after = AFTER;
   return (removed) => {
     after[0] = Math.max(0, (snapshot.used[o] as number) - removed.cpu);
     after[1] = Math.max(0, (snapshot.used[o + 1] as number) - removed.memory);
@@ -190,13 +196,13 @@ function preemptionCandidates(on: {
   protectedPods: Partial<Record<ProtectionReason, number>>;
 }): { candidates: Candidate[]; all: ResourceVector } {
   const { pod, snapshot, i, input, protectedPods } = on;
-  const name = snapshot.names[i] as string;
   const allocatable = readVector(snapshot.allocatable, i * SLOTS);
   const candidates: Candidate[] = [];
   const all = zeroResources();
-  for (const key of on.ctx.model.podsOn(name)) {
-    const victim = on.ctx.model.pod(key);
-    if (!victim || victim.key === pod.key || victim.deleting || isTerminal(victim)) continue;
+  const pods = snapshot.podsAt(i);
+  for (let k = 0; k < pods.length; k++) {
+    const victim = pods[k] as PodInfo;
+    if (victim.key === pod.key || victim.deleting || isTerminal(victim)) continue;
     const priority = input.priorityOf(victim);
     if (!(priority < on.preemptorPriority) || !input.movable(victim)) continue;
     const protection = evictionProtection(victim, snapshot.pool.eviction, input.operator);
@@ -205,7 +211,7 @@ function preemptionCandidates(on: {
       continue;
     }
     const share = dominantShare(victim.requests, allocatable);
-    candidates.push({ pod: victim, priority, share, budgets: [] });
+    candidates.push({ pod: victim, priority, share, budgets: NO_BUDGETS });
     addInto(all, victim.requests, 1);
   }
   return { candidates, all };
@@ -259,11 +265,14 @@ function preemptionOf(node: string, taken: readonly Candidate[]): Preemption {
 }
 
 /** The pod's budget names (PDBs and policies kept apart), registering each budget's allowance on first sight. */
-function budgetsOf(pod: PodInfo, input: PreemptionInput, remaining: Map<string, number>): string[] {
+function budgetsOf(pod: PodInfo, input: PreemptionInput, remaining: Map<string, number>): readonly string[] {
+  const pdbs = input.pdbs?.(pod) ?? NO_BUDGETS_OF_POD;
+  const policies = input.policyBudgets?.(pod) ?? NO_BUDGETS_OF_POD;
+  if (pdbs.length === 0 && policies.length === 0) return NO_BUDGETS;
   const names = new Set<string>();
   for (const [prefix, list] of [
-    ['pdb', input.pdbs?.(pod) ?? []],
-    ['policy', input.policyBudgets?.(pod) ?? []],
+    ['pdb', pdbs],
+    ['policy', policies],
   ] as const) {
     for (const budget of list) {
       const name = `${prefix}:${budget.name}`;
@@ -274,6 +283,8 @@ function budgetsOf(pod: PodInfo, input: PreemptionInput, remaining: Map<string, 
   return [...names];
 }
 
+const NO_BUDGETS_OF_POD: readonly DisruptionBudget[] = Object.freeze([]);
+
 function better(a: Preemption, b: Preemption): boolean {
   if (a.maxVictimPriority !== b.maxVictimPriority) return a.maxVictimPriority < b.maxVictimPriority;
   if (a.victims.length !== b.victims.length) return a.victims.length < b.victims.length;
@@ -281,11 +292,14 @@ function better(a: Preemption, b: Preemption): boolean {
   return a.node < b.node;
 }
 
+/** The largest share of the node's allocatable cpu, memory, ephemeral storage or network `request` takes. */
 function dominantShare(request: ResourceVector, allocatable: ResourceVector): number {
   let share = 0;
-  for (const r of ['cpu', 'memory', 'ephemeralStorage', 'network'] as const) {
-    if (allocatable[r] > 0) share = Math.max(share, request[r] / allocatable[r]);
-  }
+  if (allocatable.cpu > 0) share = Math.max(share, request.cpu / allocatable.cpu);
+  if (allocatable.memory > 0) share = Math.max(share, request.memory / allocatable.memory);
+  if (allocatable.ephemeralStorage > 0)
+    share = Math.max(share, request.ephemeralStorage / allocatable.ephemeralStorage);
+  if (allocatable.network > 0) share = Math.max(share, request.network / allocatable.network);
   return share;
 }
 

@@ -10,6 +10,7 @@
  */
 import type { ClusterModel } from '../model/cluster-model.js';
 import type { NodeInfo, Taint } from '../model/node-info.js';
+import type { PodInfo } from '../model/pod-info.js';
 import { zeroResources, type ResourceVector } from '../model/resources.js';
 import { DEFAULT_NODE_FILTERS } from './node-filters.js';
 import { fillUsed, nodeWeight, SLOTS, writeSlots } from './load.js';
@@ -64,6 +65,8 @@ export class PoolSnapshot {
   private scoresScratch: Float64Array | undefined;
   private readonly labelColumns = new Map<string, LabelColumn>();
   private names_: LabelColumn | undefined;
+  private readonly buffers = new Map<string, unknown>();
+  private podLists: Array<readonly PodInfo[] | undefined> | undefined;
 
   private constructor(
     readonly model: ClusterModel,
@@ -126,6 +129,7 @@ export class PoolSnapshot {
     );
     for (const { i, name, info } of targets) {
       read(i, name, info);
+      if (this.podLists !== undefined) this.podLists[i] = undefined;
       for (const [key, column] of this.labelColumns) {
         this.labelColumns.set(key, withValue(column, i, labelValue(info.labels, key)));
       }
@@ -149,6 +153,43 @@ export class PoolSnapshot {
     }
     this.rejectedScratch.set(this.blocked.subarray(0, size));
     return { rejected: this.rejectedScratch, scores: this.scoresScratch as Float64Array };
+  }
+
+  /**
+   * A per-node work buffer of the caller's (`key` names it, `make` builds it for this snapshot's size), kept
+   * with the snapshot and handed out again on the next call, so a core that runs every interval on a kept
+   * snapshot allocates nothing per node (at 5,000 nodes a few fresh 40 KiB arrays per plan are what fills the
+   * young generation and brings the scavenges that make the plan's tail). Valid until the next call with the
+   * same key: callers are synchronous and must not keep it past their own return.
+   */
+  buffer<T>(key: string, make: (size: number) => T): T {
+    let value = this.buffers.get(key) as T | undefined;
+    if (value === undefined) {
+      value = make(this.size);
+      this.buffers.set(key, value);
+    }
+    return value;
+  }
+
+  /**
+   * The pods bound to member `i` (non-terminal, as `ClusterModel.podsOn`), read from the model on first use
+   * and kept with the snapshot until `refresh` or `account` touches the node — the same validity as the
+   * snapshot's usage. A preemption search reads the pods of hundreds of nodes, one lookup in the model's pod
+   * map each (15,000 at 5,000 nodes, most of its time); on a kept snapshot the next search reads arrays.
+   */
+  podsAt(i: number): readonly PodInfo[] {
+    this.podLists ??= new Array<readonly PodInfo[] | undefined>(this.size);
+    let pods = this.podLists[i];
+    if (pods === undefined) {
+      const list: PodInfo[] = [];
+      for (const key of this.model.podsOn(this.names[i] as string)) {
+        const pod = this.model.pod(key);
+        if (pod !== undefined) list.push(pod);
+      }
+      pods = list;
+      this.podLists[i] = pods;
+    }
+    return pods;
   }
 
   /** Label `key` of every member (undefined where absent), built on first use and kept with the snapshot. */
@@ -220,6 +261,7 @@ export class PoolSnapshot {
   account(node: string, requests: ResourceVector, sign: 1 | -1): void {
     const i = this.indexOf(node);
     if (i === undefined) return;
+    if (this.podLists !== undefined) this.podLists[i] = undefined; // a pod came or went: read them again
     const o = i * SLOTS;
     const used = this.used;
     used[o] = (used[o] as number) + sign * requests.cpu;

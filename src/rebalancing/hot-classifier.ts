@@ -28,7 +28,12 @@ export const COOL: NodeHeat = Object.freeze({ streak: 0, hot: false });
 
 /** Whether the reading breaches (counts towards `consecutive`). */
 export function breaches(reading: HeatReading, rule: HeatRule): boolean {
-  return reading.overCeiling || (rule.relative && reading.load > reading.mean + rule.tolerance);
+  return breachesAt(reading.load, reading.mean, reading.overCeiling, rule);
+}
+
+/** `breaches` on plain numbers, for the planner's per-node pass (no reading object per node). */
+export function breachesAt(load: number, mean: number, overCeiling: boolean, rule: HeatRule): boolean {
+  return overCeiling || (rule.relative && load > mean + rule.tolerance);
 }
 
 /** Whether a hot node has cooled down. */

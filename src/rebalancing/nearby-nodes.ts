@@ -18,13 +18,17 @@ export function nearbySnapshot(
   closed: ReadonlySet<string>,
   limit = NEARBY_NODES,
 ): PoolSnapshot | undefined {
-  const shut = new Uint8Array(full.size);
+  // Work buffers kept with the full snapshot: no per-node allocation on a kept snapshot.
+  const { shut, values } = full.buffer('nearbyNodes', (size) => ({
+    shut: new Uint8Array(size),
+    values: new Float64Array(size),
+  }));
+  shut.fill(0);
   for (const name of closed) {
     const i = full.indexOf(name);
     if (i !== undefined) shut[i] = 1;
   }
   const { considered, load } = loads;
-  const values = new Float64Array(considered.length);
   let open = 0;
   for (const i of considered) if (shut[i] === 0) values[open++] = load[i] as number;
   if (open <= limit) return undefined;

@@ -53,21 +53,38 @@ export interface PoolLoads {
   stddev: number;
 }
 
-/** Loads of the pool's schedulable nodes, their mean and spread: O(nodes), no pod read. */
-export function poolLoads(snapshot: PoolSnapshot, weights: Weights): PoolLoads {
-  const load = new Float64Array(snapshot.size);
-  const considered: number[] = [];
+/**
+ * Loads of the pool's schedulable nodes, their mean and spread: O(nodes), no pod read. With `reuse`, the
+ * arrays are the snapshot's own work buffers (PoolSnapshot.buffer), overwritten by the next call on that
+ * snapshot: a planner that runs every interval on a kept snapshot then allocates nothing per node.
+ */
+export function poolLoads(snapshot: PoolSnapshot, weights: Weights, reuse = false): PoolLoads {
+  const size = snapshot.size;
+  const { load, indexes } = reuse ? snapshot.buffer('poolLoads', loadBuffers) : loadBuffers(size);
+  load.fill(0);
+  let count = 0;
   let sum = 0;
-  for (let i = 0; i < snapshot.size; i++) {
+  for (let i = 0; i < size; i++) {
     if (snapshot.blocked[i] !== 0) continue;
     const value = loadOf(snapshot, i, weights);
     load[i] = value;
-    considered.push(i);
+    indexes[count++] = i;
     sum += value;
   }
-  const mean = considered.length > 0 ? sum / considered.length : 0;
+  // Trimmed in place; a kept snapshot's next plan writes the same count back without growing it.
+  indexes.length = count;
+  const considered = indexes;
+  const mean = count > 0 ? sum / count : 0;
   let squares = 0;
-  for (const i of considered) squares += ((load[i] as number) - mean) ** 2;
-  const stddev = considered.length > 0 ? Math.sqrt(squares / considered.length) : 0;
+  for (let k = 0; k < count; k++) squares += ((load[considered[k] as number] as number) - mean) ** 2;
+  const stddev = count > 0 ? Math.sqrt(squares / count) : 0;
   return { considered, load, mean, stddev };
+}
+
+function loadBuffers(size: number): { load: Float64Array; indexes: number[] } {
+  // Filled by push, not `new Array(size)`: a packed array of small integers, which the loops over
+  // `considered` read without a check for holes (as the list built by push before the buffer was kept).
+  const indexes: number[] = [];
+  for (let i = 0; i < size; i++) indexes.push(0);
+  return { load: new Float64Array(size), indexes };
 }

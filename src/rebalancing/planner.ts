@@ -31,7 +31,7 @@ import { nearbySnapshot } from './nearby-nodes.js';
 import { balanceStatus, offStatus, staleStatus } from './balance-status.js';
 import { findDestination, NO_ROOM, type Destination } from './destination.js';
 import { EvictionBudgets } from './eviction-budgets.js';
-import { breaches, COOL, nextHeat, startingHeat, type HeatRule } from './hot-classifier.js';
+import { breaches, breachesAt, COOL, nextHeat, startingHeat, type HeatRule } from './hot-classifier.js';
 import { HOT_TAINT, hasHotTaint } from './hot-taint.js';
 import { cooldownsAt, nodeCoolingDown, type Cooldowns } from './move-history.js';
 import { overAnyCeiling, overCeilings, poolLoads, type PoolLoads } from './node-load.js';
@@ -78,7 +78,7 @@ export function planRebalance(input: RebalanceInput): RebalancePlan {
     ...(input.state ? { state: input.state } : {}),
   };
   const snapshot = input.snapshot ?? PoolSnapshot.take(base);
-  const loads = poolLoads(snapshot, pool.weights);
+  const loads = poolLoads(snapshot, pool.weights, true);
 
   // 3. Classification.
   const rule: HeatRule = {
@@ -135,24 +135,51 @@ function classify(
   rule: HeatRule,
   cooldowns: Cooldowns,
 ): { classification: NodeClassification[]; heat: Map<string, NodeHeat> } {
-  const { pool, settings } = input;
   const classification: NodeClassification[] = [];
   const heat = new Map<string, NodeHeat>();
-  // The previous heat by snapshot index: O(entries) lookups instead of one map lookup per node.
-  const previousHeat: Array<NodeHeat | undefined> = new Array(snapshot.size);
+  // The previous heat by snapshot index: O(entries) lookups instead of one map lookup per node, in a buffer
+  // kept with the snapshot (emptied again below) rather than a fresh array per plan.
+  const previousHeat = snapshot.buffer('previousHeat', (size) => new Array<NodeHeat | undefined>(size));
+  const marked: number[] = [];
   for (const [name, h] of input.heat) {
     const i = snapshot.indexOf(name);
-    if (i !== undefined) previousHeat[i] = h;
+    if (i !== undefined) {
+      previousHeat[i] = h;
+      marked.push(i);
+    }
   }
-  const reading = { load: 0, mean: loads.mean, overCeiling: false };
-  const { considered } = loads;
+  try {
+    classifyNodes(input, snapshot, loads, rule, cooldowns, previousHeat, classification, heat);
+  } finally {
+    for (const i of marked) previousHeat[i] = undefined;
+  }
+  return { classification, heat };
+}
+
+/** classify's pass over the considered nodes, filling `classification` and `heat`. */
+function classifyNodes(
+  input: RebalanceInput,
+  snapshot: PoolSnapshot,
+  loads: PoolLoads,
+  rule: HeatRule,
+  cooldowns: Cooldowns,
+  previousHeat: ReadonlyArray<NodeHeat | undefined>,
+  classification: NodeClassification[],
+  heat: Map<string, NodeHeat>,
+): void {
+  const { pool, settings } = input;
+  const { considered, mean } = loads;
   for (let k = 0; k < considered.length; k++) {
     const i = considered[k] as number;
-    reading.load = loads.load[i] as number;
-    reading.overCeiling = overAnyCeiling(snapshot, i, pool.ceilings);
-    const tainted = hotTainted(snapshot, i);
+    const load = loads.load[i] as number;
+    const overCeiling = overAnyCeiling(snapshot, i, pool.ceilings);
     const previous = previousHeat[i];
-    if (previous === undefined && !tainted && !breaches(reading, rule)) continue; // cool and staying cool
+    // Cool and staying cool: the common case, decided on plain numbers (a reading object per node would
+    // box its load, 5,000 heap numbers a plan).
+    if (previous === undefined && !breachesAt(load, mean, overCeiling, rule) && !hotTainted(snapshot, i))
+      continue;
+    const tainted = hotTainted(snapshot, i);
+    const reading = { load, mean, overCeiling };
     const next = nextHeat(startingHeat(previous, tainted, settings.consecutive), reading, rule);
     const breaching = breaches(reading, rule);
     const name = snapshot.names[i] as string;
@@ -172,7 +199,6 @@ function classify(
         next.hot && nodeCoolingDown(snapshot.infos[i] as NodeInfo, cooldowns, input.now, settings.cooldownMs),
     });
   }
-  return { classification, heat };
 }
 
 /** Whether snapshot node `i` carries the hot taint (an array read for the untainted majority). */
@@ -246,8 +272,11 @@ function passes(
   cooldowns: Cooldowns,
 ): Pass[] {
   const { settings } = input;
+  // -1, 0 or 1 rather than a difference of loads: a fractional result is a fresh heap number per comparison.
   const byUrgency = (a: NodeClassification, b: NodeClassification): number =>
-    b.overCeiling.length - a.overCeiling.length || b.load - a.load || (a.node < b.node ? -1 : 1);
+    b.overCeiling.length - a.overCeiling.length ||
+    (a.load > b.load ? -1 : a.load < b.load ? 1 : 0) ||
+    (a.node < b.node ? -1 : 1);
   const urgent =
     settings.maxUrgentEvictionsPerCycle > 0 ? classification.filter((c) => c.overCeiling.length > 0) : [];
   const visited = new Set(urgent.map((c) => c.node));

@@ -14,6 +14,7 @@ import type { CoreV1Api } from '@kubernetes/client-node';
 import { performance } from 'node:perf_hooks';
 import { realClock, type Clock } from '../../clock/clock.js';
 import { describeError } from '../../kube/errors.js';
+import { Slots } from '../../kube/slots.js';
 import type { EventRecorder } from '../../kube/event-recorder.js';
 import { waitForCacheSync } from '../../kube/informer.js';
 import type { ClusterInformers } from '../../kube/informers.js';
@@ -73,9 +74,14 @@ export interface SchedulerControllerOptions {
   usage?: () => ReadonlyMap<string, ResourceVector> | undefined;
   schedulerName?: string;
   clock?: Clock;
-  /** Bindings in flight at once (default 32). */
+  /**
+   * Bindings in flight at once (default 32); the next batch is scheduled once fewer writes than this are
+   * pending.
+   */
   maxConcurrentBindings?: number;
 }
+
+const DEFAULT_MAX_CONCURRENT_BINDINGS = 32;
 
 export class SchedulerController implements Runnable {
   readonly name = 'scheduler-controller';
@@ -88,12 +94,15 @@ export class SchedulerController implements Runnable {
   private readonly preemptions = new PreemptionTracker();
   private readonly wakeup = new Wakeup();
   private readonly inFlight = new Set<Promise<void>>();
+  /** Bindings sent at once: a batch of thousands of placed pods queues here instead of all going out. */
+  private readonly bindingSlots: Slots;
   private queue: SchedulingQueue<QueuedPod> | undefined;
 
   constructor(private readonly options: SchedulerControllerOptions) {
     this.schedulerName = options.schedulerName ?? FULCRUM_SCHEDULER_NAME;
     this.clock = options.clock ?? realClock;
     this.binder = new PodBinder(options.core);
+    this.bindingSlots = new Slots(options.maxConcurrentBindings ?? DEFAULT_MAX_CONCURRENT_BINDINGS);
     this.snapshots = new PoolSnapshots(options.pools);
     this.wireEvents();
   }
@@ -171,8 +180,11 @@ export class SchedulerController implements Runnable {
 
   private async bind(pod: PodInfo, node: string, pool: string, item: QueuedPod, signal: AbortSignal) {
     const { model, metrics, logger, events } = this.options;
-    const started = performance.now();
-    const result = await this.binder.bind(pod, node, signal);
+    let started = 0;
+    const result = await this.bindingSlots.run(() => {
+      started = performance.now(); // the API call's time, not the wait for a slot
+      return this.binder.bind(pod, node, signal);
+    });
     metrics?.bound((performance.now() - started) / 1000);
     if (result.kind === 'bound') {
       metrics?.attempted('placed');
@@ -240,7 +252,7 @@ export class SchedulerController implements Runnable {
   }
 
   private async waitForBindingSlot(): Promise<void> {
-    const max = this.options.maxConcurrentBindings ?? 32;
+    const max = this.bindingSlots.size;
     while (this.inFlight.size >= max) await Promise.race(this.inFlight);
   }
 
