@@ -14,6 +14,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import * as k8s from '@kubernetes/client-node';
+import { FENCED_BY_ANNOTATION } from '../../../src/failover/index.js';
 import { FulcrumObjects, installCrds, poolObject, uniqueName } from '../api/fulcrum-api.js';
 import { GROUP, RESOURCE_POOL_PLURAL, WORKLOAD_POLICY_PLURAL } from '../../../src/api/group.js';
 import { eventually, kubectl, testKubeConfig } from '../support/cluster.js';
@@ -135,6 +136,14 @@ describeReal('the Helm chart on a real node, image from the Dockerfile', () => {
     await objects.deleteCreated().catch(() => undefined);
     await helmRun(['uninstall', RELEASE, '--namespace', NAMESPACE, '--wait']).catch(() => undefined);
     await kubectl(['uncordon', '-l', 'type=kwok']).catch(() => undefined);
+    // The `helm test` hook's cluster-scoped RBAC, left behind by the failing run (helm removes hooks only on success).
+    await kubectl([
+      'delete',
+      'clusterrole,clusterrolebinding',
+      '-l',
+      `app.kubernetes.io/instance=${RELEASE}`,
+      '--ignore-not-found',
+    ]).catch(() => undefined);
     await kubectl(['delete', 'namespace', NAMESPACE, '--wait=false']).catch(() => undefined);
   }, STEP_TIMEOUT_MS);
 
@@ -204,18 +213,21 @@ describeReal('the Helm chart on a real node, image from the Dockerfile', () => {
         const victim = (await pools.webRunning('the web pods Running', 90_000))[0]!.node!;
         const killed = Date.now();
         await clusterScript('kill-node.sh', [victim]);
-        const failedOver = await eventually(
+        await eventually(
           `the failover of ${victim}`,
           async () => {
             const s = await pools.pool(pools.failoverPool);
-            return s.failover?.lastFailover?.node === victim ? s : undefined;
+            const last = s.failover?.lastFailover;
+            return last?.node === victim && (last.podsRescheduled ?? 0) >= 1 ? s : undefined;
           },
           120_000,
           1000,
         );
         const web = await pools.webRunning('the web pods Running elsewhere', 60_000, victim);
         expect(web.map((p) => p.node)).not.toContain(victim);
-        expect(failedOver.failover?.lastFailover?.podsRescheduled).toBeGreaterThan(0);
+        const fenced = await core.readNode({ name: victim });
+        expect(fenced.spec?.unschedulable).toBe(true);
+        expect(fenced.metadata?.annotations?.[FENCED_BY_ANNOTATION]).toBeDefined();
         console.log(
           `in-pod failover: ${victim} killed, web pods Running elsewhere after ${Date.now() - killed} ms`,
         );

@@ -46,6 +46,8 @@ export class RealNodePools {
   readonly rebalancePool: string;
   readonly failoverNodes: string[];
   readonly rebalanceNodes: string[];
+  /** The nodes' InternalIPs: failover nodes 198.18.0.10-12, rebalance nodes .20-22. */
+  readonly addresses: string[];
   namespace = '';
   private removeNamespace: (() => Promise<void>) | undefined;
   private readonly core: k8s.CoreV1Api;
@@ -60,6 +62,7 @@ export class RealNodePools {
     this.rebalancePool = `${prefix}-rb`;
     this.failoverNodes = [0, 1, 2].map((i) => `${this.failoverPool}-${i}`);
     this.rebalanceNodes = [0, 1, 2].map((i) => `${this.rebalancePool}-${i}`);
+    this.addresses = [...[10, 11, 12], ...[20, 21, 22]].map((n) => `${PROBE_NET}.${n}`);
     this.core = kc.makeApiClient(k8s.CoreV1Api);
     this.apps = kc.makeApiClient(k8s.AppsV1Api);
     this.custom = kc.makeApiClient(k8s.CustomObjectsApi);
@@ -67,18 +70,15 @@ export class RealNodePools {
 
   /** Nodes, namespace, both pools, policies, the rebalance pool's pods Running. */
   async setUp(): Promise<void> {
-    const nodes = [
-      ...this.failoverNodes.map((name, i) => ({
-        name,
-        pool: this.failoverPool,
-        ip: `${PROBE_NET}.${10 + i}`,
-      })),
-      ...this.rebalanceNodes.map((name, i) => ({
-        name,
-        pool: this.rebalancePool,
-        ip: `${PROBE_NET}.${20 + i}`,
-      })),
+    const pools = [
+      ...this.failoverNodes.map(() => this.failoverPool),
+      ...this.rebalanceNodes.map(() => this.rebalancePool),
     ];
+    const nodes = [...this.failoverNodes, ...this.rebalanceNodes].map((name, i) => ({
+      name,
+      pool: pools[i]!,
+      ip: this.addresses[i]!,
+    }));
     for (const n of nodes) {
       await clusterScript('add-node.sh', [
         n.name,
@@ -118,9 +118,8 @@ export class RealNodePools {
     }
     await this.removeNamespace?.();
     const names = [...this.failoverNodes, ...this.rebalanceNodes];
-    // Their hosts first (kill-node.sh takes each one's probe address away), then the nodes.
-    await clusterScript('kill-node.sh', names).catch(() => undefined);
     await kubectl(['delete', 'node', ...names, '--wait=false', '--ignore-not-found']).catch(() => undefined);
+    await clusterScript('real-node.sh', ['probe-address', 'del', ...this.addresses]).catch(() => undefined);
   }
 
   async pool(name: string): Promise<PoolView> {
