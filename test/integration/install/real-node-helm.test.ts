@@ -174,7 +174,16 @@ describeReal('the Helm chart on a real node, image from the Dockerfile', () => {
       );
       expect(pods.map((p) => p.metadata?.name)).toContain(holder.split('_')[0]);
 
-      await objects.create(poolObject(pool, { nodeSelector: { matchLabels: { type: 'kwok' } } }));
+      // The cluster's own kwok nodes: the pools of the failover and rebalance test label theirs, and an older
+      // pool selecting those too would keep them (NodeClaimedByAnotherPool).
+      await objects.create(
+        poolObject(pool, {
+          nodeSelector: {
+            matchLabels: { type: 'kwok' },
+            matchExpressions: [{ key: 'fulcrum.io/pool', operator: 'DoesNotExist' }],
+          },
+        }),
+      );
       const status = await eventually(
         `status of pool ${pool}`,
         async () => {
