@@ -57,12 +57,14 @@ export class RealNodePools {
   constructor(
     private readonly kc: k8s.KubeConfig,
     readonly prefix: string,
+    /** First three octets of the nodes' InternalIPs (another 127.x.y serves a rehearsal without a real node). */
+    probeNet = PROBE_NET,
   ) {
     this.failoverPool = `${prefix}-fo`;
     this.rebalancePool = `${prefix}-rb`;
     this.failoverNodes = [0, 1, 2].map((i) => `${this.failoverPool}-${i}`);
     this.rebalanceNodes = [0, 1, 2].map((i) => `${this.rebalancePool}-${i}`);
-    this.addresses = [...[10, 11, 12], ...[20, 21, 22]].map((n) => `${PROBE_NET}.${n}`);
+    this.addresses = [...[10, 11, 12], ...[20, 21, 22]].map((n) => `${probeNet}.${n}`);
     this.core = kc.makeApiClient(k8s.CoreV1Api);
     this.apps = kc.makeApiClient(k8s.AppsV1Api);
     this.custom = kc.makeApiClient(k8s.CustomObjectsApi);
@@ -119,7 +121,9 @@ export class RealNodePools {
     await this.removeNamespace?.();
     const names = [...this.failoverNodes, ...this.rebalanceNodes];
     await kubectl(['delete', 'node', ...names, '--wait=false', '--ignore-not-found']).catch(() => undefined);
-    await clusterScript('real-node.sh', ['probe-address', 'del', ...this.addresses]).catch(() => undefined);
+    if (this.addresses[0]?.startsWith(`${PROBE_NET}.`)) {
+      await clusterScript('real-node.sh', ['probe-address', 'del', ...this.addresses]).catch(() => undefined);
+    }
   }
 
   async pool(name: string): Promise<PoolView> {
