@@ -8,9 +8,10 @@
  *                hosts' network namespace, which the operator's pod reaches over the pod bridge, and
  *                kill-node.sh takes the host away with the Lease (test/cluster/README.md, "Probe hosts").
  *   <prefix>-rb  3 nodes, rebalancing Enforce on the metrics.k8s.io source (metrics-server serving kwok's
- *                emulated usage): node 0 runs two movable pods using 1500m each (37.5 % of 8 CPU; one-replica
- *                Deployments placed by Fulcrum), nodes 1 and 2 a bare 400m pod each (5 %). Mean 15.8 %, tolerance 10: node 0 is hot until one pod moves
- *                (then 18.75 / 23.75 / 5 %: balanced).
+ *                emulated usage): node 0 runs three movable pods using 1000m each (37.5 % of 8 CPU;
+ *                one-replica Deployments placed by Fulcrum), nodes 1 and 2 a bare 400m pod each (5 %). Mean
+ *                15.8 %, tolerance 10: node 0 is hot (above 25.8 %); a destination may reach mean + 7.5 =
+ *                23.3 % (halfway to the breach mark), so a 1000m pod fits (17.5 %) where a 1500m one would not.
  *
  * Everything carries the prefix; `cleanUp` deletes it all.
  */
@@ -178,22 +179,22 @@ export class RealNodePools {
   }
 
   /**
-   * Two movable 1500m pods placed on node 0 by the operator's own scheduler while nodes 1 and 2 are cordoned
+   * Three movable 1000m pods placed on node 0 by the operator's own scheduler while nodes 1 and 2 are cordoned
    * (the operator runs already: a test binding them itself would race it), a 400m pod on each other node.
    */
   private async setUpRebalanceWorkloads(): Promise<void> {
     await createTierPolicy(this.custom, this.namespace, this.rebalancePool, 'batch', 0);
     const others = this.rebalanceNodes.slice(1);
     await kubectl(['cordon', ...others]);
-    for (const name of ['batch-a', 'batch-b']) {
-      const body = workloadDeployment({ name, tier: 'batch', cpu: '1500m' });
+    for (const name of ['batch-a', 'batch-b', 'batch-c']) {
+      const body = workloadDeployment({ name, tier: 'batch', cpu: '1000m' });
       await this.apps.createNamespacedDeployment({ namespace: this.namespace, body });
     }
     await eventually(
-      'both batch pods Running on node 0',
+      'the batch pods Running on node 0',
       async () => {
         const batch = (await this.pods()).filter((p) => p.app.startsWith('batch-') && p.running);
-        return batch.length === 2 && batch.every((p) => p.node === this.rebalanceNodes[0]) ? true : undefined;
+        return batch.length === 3 && batch.every((p) => p.node === this.rebalanceNodes[0]) ? true : undefined;
       },
       60_000,
       500,
