@@ -143,7 +143,7 @@ setup_probe_hosts() {
 # probe_netns_ready PID: PID runs in a network namespace other than ours (unshare has exec'd node).
 probe_netns_ready() {
   [[ "$(readlink "/proc/$1/ns/net" 2>/dev/null)" != "$(readlink /proc/self/ns/net)" ]] &&
-    [[ "$(readlink "/proc/$1/exe" 2>/dev/null)" == */node ]]
+    [[ "$(readlink "/proc/$1/exe" 2>/dev/null)" != */unshare ]]
 }
 
 # in_probe_hosts CMD...: runs CMD in the probe hosts' network namespace.
