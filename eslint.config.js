@@ -12,7 +12,7 @@ export default tseslint.config(
       'no-console': ['error', { allow: ['error'] }],
     },
   },
-  { files: ['**/*.js'], languageOptions: { globals: globals.node } },
+  { files: ['**/*.js', '**/*.mjs'], languageOptions: { globals: globals.node } },
   {
     // Style guide: functions ≤ 60 lines. Tests are excluded: a describe block is long by nature.
     files: ['src/**/*.ts'],
@@ -20,7 +20,8 @@ export default tseslint.config(
     rules: { 'max-lines-per-function': ['error', { max: 60, skipBlankLines: true, skipComments: true }] },
   },
   {
-    files: ['src/cli/**/*.ts', 'bench/**/*.ts', 'test/**/*.ts', 'test/**/*.js'],
+    // charts/fulcrum/files/helm-test.mjs: the chart's `helm test` check, which reports on stdout.
+    files: ['src/cli/**/*.ts', 'bench/**/*.ts', 'test/**/*.ts', 'test/**/*.js', 'charts/**/*.mjs'],
     rules: { 'no-console': 'off' },
   },
 );

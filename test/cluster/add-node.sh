@@ -3,7 +3,9 @@
 #   test/cluster/add-node.sh NAME [--cpu 8] [--memory 32Gi] [--pods 110] [--ephemeral-storage 100Gi]
 #                                 [--ip 127.1.x.y] [--labels k=v,k2=v2] [--taints k=v:NoSchedule,...]
 #                                 [--no-wait]
-# --ip defaults to the next free 127.1.x.y; it becomes the node's InternalIP (its probe address).
+# --ip defaults to the next free 127.1.x.y; it becomes the node's InternalIP (its probe address). With a real
+# node, an address in REAL_NODE_PROBE_CIDR (198.18.0.0/24) is answered in the probe hosts' namespace, where the
+# real node's pods reach it (real-node.sh): the node's host is up from now until kill-node.sh.
 # Print the manifest instead of creating the node: --dry-run (e.g. to edit it in a test).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -42,12 +44,16 @@ if [[ -z "${ip}" ]]; then
     done
   fi
 fi
-[[ "${ip}" == 127.* ]] || die "--ip must be on loopback (127.0.0.0/8), got ${ip}"
+[[ "${ip}" == 127.* ]] || in_probe_range "${ip}" ||
+  die "--ip must be on loopback (127.0.0.0/8) or, with a real node, in ${REAL_NODE_PROBE_CIDR}; got ${ip}"
 
 manifest="$(node_manifest "${name}" "${ip}" "${cpu}" "${memory}" "${pods}" "${ephemeral}" "${labels}" "${taints}")"
 if [[ "${dry_run}" == true ]]; then
   echo "${manifest}"
   exit 0
+fi
+if in_probe_range "${ip}"; then
+  "${here}/real-node.sh" probe-address add "${ip}"
 fi
 kctl create -f - <<<"${manifest}" >/dev/null
 if [[ "${wait}" == true ]]; then

@@ -4,7 +4,8 @@
 # updating them and their pods (pods stay as they were, deletions hang in Terminating, as with a
 # dead kubelet). Returns at once; it does not wait for NotReady.
 #   test/cluster/kill-node.sh NAME...
-# Undo with revive-node.sh. A test that runs a probe listener on the node's InternalIP stops it itself.
+# Undo with revive-node.sh. A test that runs a probe listener on the node's InternalIP stops it itself; a
+# node whose InternalIP is one of the real node's probe hosts (REAL_NODE_PROBE_CIDR) loses that host here.
 #
 # How: the node's Lease in kube-node-lease is taken over by a foreign holder with a one-day duration.
 # kwok renews only Leases it holds, and it treats nodes whose Lease it does not hold as read-only.
@@ -21,6 +22,7 @@ source "${here}/lib.sh"
 BIN="$(cluster_bin_dir)"
 for name in "$@"; do
   kctl get node "${name}" >/dev/null
+  probe_host del "${name}"
   kctl patch lease "${name}" --namespace kube-node-lease --type merge \
     -p '{"spec":{"holderIdentity":"fulcrum-test/killed","leaseDurationSeconds":86400}}' >/dev/null
   log "node ${name} killed: its Lease is no longer renewed"

@@ -34,6 +34,15 @@ POD_CIDR="${FULCRUM_CLUSTER_POD_CIDR:-127.64.0.0/16}"
 REAL_NODE_SERVICE_CIDR=169.254.96.0/24
 REAL_NODE_POD_CIDR=169.254.123.0/24
 REAL_NODE_BRIDGE=fulcrum0
+# Probe addresses the real node's pods can reach: kwok nodes added with add-node.sh --ip in this range are
+# "hosts" in a network namespace of their own (real-node.sh's probe-hosts), whose one interface is on the
+# bridge at REAL_NODE_PROBE_GATEWAY; each pod gets a route to the range via that address. 198.18.0.0/15 is
+# reserved for benchmarking (RFC 2544), never routed on the Internet, and not link-local (which the
+# operator never probes). Only those namespaces hold or route it: nothing on the host does.
+REAL_NODE_PROBE_CIDR=198.18.0.0/24
+REAL_NODE_PROBE_GATEWAY=169.254.123.254
+# in_probe_range IP: whether IP is in REAL_NODE_PROBE_CIDR (a /24).
+in_probe_range() { [[ "$1" == "${REAL_NODE_PROBE_CIDR%.*/*}."* ]]; }
 
 PKI="${CLUSTER_DIR}/pki"
 LOGS="${CLUSTER_DIR}/logs"
@@ -222,6 +231,16 @@ status:
   allocatable: {cpu: "${cpu}", memory: "${memory}", pods: "${pods}", ephemeral-storage: "${ephemeral}"}
   capacity: {cpu: "${cpu}", memory: "${memory}", pods: "${pods}", ephemeral-storage: "${ephemeral}"}
 EOF
+}
+
+# probe_host ACTION NAME: when node NAME's InternalIP is a probe host of the real node (REAL_NODE_PROBE_CIDR),
+# that host comes up (add) or goes away (del); other nodes' hosts are the tests' own listeners.
+probe_host() {
+  local ip
+  ip="$(kctl get node "$2" -o jsonpath='{.status.addresses[?(@.type=="InternalIP")].address}')"
+  if in_probe_range "${ip}"; then
+    "${here}/real-node.sh" probe-address "$1" "${ip}"
+  fi
 }
 
 # node_ip INDEX: the InternalIP of the INDEX-th node, 127.1.0.1 ... (254 per third octet).

@@ -6,6 +6,9 @@
 #   test/cluster/real-node.sh start [NAME]   (default real-node-0) start and wait until the Node is Ready
 #   test/cluster/real-node.sh stop           stop containers, kubelet, containerd; unmount; restore the host
 #   test/cluster/real-node.sh import TAR     import an OCI archive into the node's containerd (k8s.io namespace)
+#   test/cluster/real-node.sh probe-address add|del IP...   a kwok node's host (IP in REAL_NODE_PROBE_CIDR)
+#                                            comes up or goes away, for the pods' probes (add-node.sh,
+#                                            kill-node.sh and revive-node.sh call it for such nodes)
 #
 # State (containerd root/state, kubelet root, CNI config, logs) lives under ${FULCRUM_CLUSTER_DIR}/node.
 # What the kubelet and containerd change outside it, with no way to point them elsewhere, is recorded at
@@ -91,7 +94,8 @@ setup_pod_network() {
 }
 
 # write_cni_config SERVICE_CIDR: the CNI `bridge` plugin on that bridge, host-local IPAM (its state under the
-# node dir), one route: the Service range via the bridge. isGateway false: the plugin would otherwise add
+# node dir; pod addresses end at .250, the probe hosts' gateway is .254), two routes: the Service range via
+# the bridge's host address, the kwok nodes' probe range via the probe hosts' namespace (setup_probe_hosts). isGateway false: the plugin would otherwise add
 # a default route and turn on the host's ip_forward. (containerd adds the pod's loopback itself.)
 write_cni_config() {
   mkdir -p "${NODE_DIR}/cni/net.d"
@@ -107,12 +111,61 @@ write_cni_config() {
     "ipam": {
       "type": "host-local",
       "dataDir": "${NODE_DIR}/cni/ipam",
-      "ranges": [[{"subnet": "${REAL_NODE_POD_CIDR}", "gateway": "${REAL_NODE_POD_CIDR%.*/*}.1"}]],
-      "routes": [{"dst": "$1", "gw": "${REAL_NODE_POD_CIDR%.*/*}.1"}]
+      "ranges": [[{"subnet": "${REAL_NODE_POD_CIDR}", "gateway": "${REAL_NODE_POD_CIDR%.*/*}.1", "rangeEnd": "${REAL_NODE_POD_CIDR%.*/*}.250"}]],
+      "routes": [{"dst": "$1", "gw": "${REAL_NODE_POD_CIDR%.*/*}.1"}, {"dst": "${REAL_NODE_PROBE_CIDR}", "gw": "${REAL_NODE_PROBE_GATEWAY}"}]
     }
   }]
 }
 EOF
+}
+
+# setup_probe_hosts: the kwok nodes' hosts as the pods see them. A network namespace of its own, made by
+# unshare for probe-hosts.mjs (its first and only process: the namespace goes when it stops), joined to the
+# bridge by a veth pair; inside, REAL_NODE_PROBE_GATEWAY on the veth and each live node's probe address on
+# lo (probe-address add). Pods route REAL_NODE_PROBE_CIDR to the gateway: the packets cross the bridge
+# from one namespace to the other and are answered there, never forwarded (ip_forward is off in both), and
+# the host holds no address of that range, so nothing of it can leave the machine.
+setup_probe_hosts() {
+  local node pid
+  node="$(command -v node)" || die "node (Node.js) not on PATH: the probe hosts run probe-hosts.mjs"
+  write_run probe-hosts unshare --net -- "${node}" "${here}/probe-hosts.mjs" 10250
+  start_component probe-hosts
+  pid="$(pid_of probe-hosts)"
+  wait_for "the probe hosts' namespace" 10 probe_netns_ready "${pid}"
+  ip link add "${REAL_NODE_BRIDGE}-probes" type veth peer name eth0 netns "${pid}"
+  echo "${REAL_NODE_BRIDGE}-probes" >>"${NODE_DIR}/host-links-created"
+  ip link set "${REAL_NODE_BRIDGE}-probes" master "${REAL_NODE_BRIDGE}" up
+  in_probe_hosts ip addr add "${REAL_NODE_PROBE_GATEWAY}/${REAL_NODE_POD_CIDR#*/}" dev eth0
+  in_probe_hosts ip link set eth0 up
+  in_probe_hosts ip link set lo up
+}
+
+# probe_netns_ready PID: PID runs in a network namespace other than ours (unshare has exec'd node).
+probe_netns_ready() {
+  [[ "$(readlink "/proc/$1/ns/net" 2>/dev/null)" != "$(readlink /proc/self/ns/net)" ]] &&
+    [[ "$(readlink "/proc/$1/exe" 2>/dev/null)" != */unshare ]]
+}
+
+# in_probe_hosts CMD...: runs CMD in the probe hosts' network namespace.
+in_probe_hosts() {
+  local pid
+  pid="$(pid_of probe-hosts)" && kill -0 "${pid}" 2>/dev/null || die "the probe hosts are not running (a real node started by up.sh --real-nodes 1?)"
+  nsenter --net="/proc/${pid}/ns/net" "$@"
+}
+
+# probe_address add|del IP...: the kwok node with that probe address comes up (its address answers) or dies.
+probe_address() {
+  local action="$1" ip
+  shift
+  [[ "${action}" == add || "${action}" == del ]] || die "usage: real-node.sh probe-address add|del IP..."
+  for ip in "$@"; do
+    in_probe_range "${ip}" || die "${ip} is not in ${REAL_NODE_PROBE_CIDR}"
+    if [[ "${action}" == add ]]; then
+      in_probe_hosts ip addr replace "${ip}/32" dev lo
+    else
+      in_probe_hosts ip addr del "${ip}/32" dev lo 2>/dev/null || true
+    fi
+  done
 }
 
 # write_containerd_config: config version 3 (containerd 2.x). restrict_oom_score_adj: this VM lacks
@@ -255,6 +308,7 @@ start() {
   service_ip="${service_cidr%.*/*}.1"
   [[ "${service_cidr}" == 169.254.* ]] || die "Service CIDR ${service_cidr} is loopback: start the cluster with up.sh --real-nodes 1"
   setup_pod_network "${service_ip}"
+  setup_probe_hosts
   write_cni_config "${service_cidr}"
   write_containerd_config
   write_kubelet_config "${name}" "${KUBELET_PORT}" "${KUBELET_HEALTHZ_PORT}"
@@ -347,6 +401,7 @@ stop() {
   kill_containers
   stop_component containerd 10
   stop_component apiserver-forward 2
+  stop_component probe-hosts 2
   kill_containers # a shim that outlived containerd
   sleep 0.5
   unmount_all
@@ -359,5 +414,6 @@ case "${1:-}" in
   start) shift; start "$@" ;;
   stop) stop ;;
   import) ctr_k8s images import "$2" ;;
+  probe-address) shift; probe_address "$@" ;;
   *) sed -n '2,16p' "$0"; exit 2 ;;
 esac

@@ -12,6 +12,7 @@ wait=true
 (($# > 0)) || die "usage: revive-node.sh [--no-wait] NAME..."
 BIN="$(cluster_bin_dir)"
 for name in "$@"; do
+  probe_host add "${name}"
   kctl delete lease "${name}" --namespace kube-node-lease --ignore-not-found >/dev/null
 done
 if [[ "${wait}" == true ]]; then

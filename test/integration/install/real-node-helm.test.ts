@@ -2,9 +2,11 @@
  * The chart as a user installs it, on a real node: `helm install` with the chart's defaults plus only the image
  * reference, the image built from the Dockerfile (`make image`) and run by containerd on the test cluster's real
  * node (kubelet + containerd + runc, `test/cluster/up.sh --real-nodes 1`). Both replicas become Running and Ready
- * there, one holds the Lease, a pool gets its status from the operator in the pod; `helm test` passes; `helm
- * upgrade` to a changed value rolls the Deployment while the Lease is never left unrenewed for longer than its
- * duration; `helm uninstall` leaves the CRDs and the pool.
+ * there, one holds the Lease, a pool gets its status from the operator in the pod; on kwok nodes a failover and
+ * a rebalance happen, driven by that operator (its probes reach the nodes' hosts over the pod network, see
+ * real-node-pools.ts); `helm test` runs the chart's test hook on the real node and passes, and fails once the
+ * operator is gone; `helm upgrade` to a changed value rolls the Deployment while the Lease is never left
+ * unrenewed for longer than its duration; `helm uninstall` leaves the CRDs and the pool.
  *
  * Needs the real node and helm; `make test` provides both (FULCRUM_REQUIRE_REAL_NODE), elsewhere it is skipped.
  * The kwok nodes are cordoned while the release is installed, so the scheduler can only choose the real node
@@ -12,17 +14,22 @@
  */
 import { execFileSync } from 'node:child_process';
 import * as k8s from '@kubernetes/client-node';
+import { FENCED_BY_ANNOTATION } from '../../../src/failover/index.js';
 import { FulcrumObjects, installCrds, poolObject, uniqueName } from '../api/fulcrum-api.js';
 import { GROUP, RESOURCE_POOL_PLURAL, WORKLOAD_POLICY_PLURAL } from '../../../src/api/group.js';
 import { eventually, kubectl, testKubeConfig } from '../support/cluster.js';
 import { fulcrumStatus } from '../support/operator.js';
+import { clusterScript } from '../failover/scenario.js';
 import { CHART, helm, helmBinary } from './install-support.js';
+import { RealNodePools, type PoolView } from './real-node-pools.js';
 
 const REAL_NODE = 'real-node-0';
 const IMAGE_REPOSITORY = 'localhost/fulcrum';
 const RELEASE = 'fulcrum-real';
 const NAMESPACE = 'fulcrum-real';
 const LEASE = 'fulcrum-leader';
+/** The chart's `helm test` pod: <fullname>-test (the release name holds the chart's, so fullname = release). */
+const TEST_POD = `${RELEASE}-test`;
 const CRDS = [RESOURCE_POOL_PLURAL, WORKLOAD_POLICY_PLURAL].map((plural) => `${plural}.${GROUP}`);
 
 function realNodeExists(): boolean {
@@ -129,6 +136,14 @@ describeReal('the Helm chart on a real node, image from the Dockerfile', () => {
     await objects.deleteCreated().catch(() => undefined);
     await helmRun(['uninstall', RELEASE, '--namespace', NAMESPACE, '--wait']).catch(() => undefined);
     await kubectl(['uncordon', '-l', 'type=kwok']).catch(() => undefined);
+    // The `helm test` hook's cluster-scoped RBAC, left behind by the failing run (helm removes hooks only on success).
+    await kubectl([
+      'delete',
+      'clusterrole,clusterrolebinding',
+      '-l',
+      `app.kubernetes.io/instance=${RELEASE}`,
+      '--ignore-not-found',
+    ]).catch(() => undefined);
     await kubectl(['delete', 'namespace', NAMESPACE, '--wait=false']).catch(() => undefined);
   }, STEP_TIMEOUT_MS);
 
@@ -159,7 +174,16 @@ describeReal('the Helm chart on a real node, image from the Dockerfile', () => {
       );
       expect(pods.map((p) => p.metadata?.name)).toContain(holder.split('_')[0]);
 
-      await objects.create(poolObject(pool, { nodeSelector: { matchLabels: { type: 'kwok' } } }));
+      // The cluster's own kwok nodes: the pools of the failover and rebalance test label theirs, and an older
+      // pool selecting those too would keep them (NodeClaimedByAnotherPool).
+      await objects.create(
+        poolObject(pool, {
+          nodeSelector: {
+            matchLabels: { type: 'kwok' },
+            matchExpressions: [{ key: 'fulcrum.io/pool', operator: 'DoesNotExist' }],
+          },
+        }),
+      );
       const status = await eventually(
         `status of pool ${pool}`,
         async () => {
@@ -175,9 +199,84 @@ describeReal('the Helm chart on a real node, image from the Dockerfile', () => {
   );
 
   test(
-    'helm test passes',
+    'the operator in the pod, shipped defaults: a dead kwok node fails over, a hot kwok node has a pod moved off',
     async () => {
-      await helmRun(['test', RELEASE, '--namespace', NAMESPACE, '--timeout', '3m']);
+      const pools = new RealNodePools(kc, uniqueName('inpod'));
+      const condition = (s: PoolView, type: string) => s.conditions?.find((c) => c.type === type);
+      try {
+        await pools.setUp();
+        // The pod's probes reach every node's host at its InternalIP (198.18.0.x), with no probe setting.
+        const idle = await eventually(
+          'failover pool: probes answering, no failed node',
+          async () => {
+            const s = await pools.pool(pools.failoverPool);
+            return condition(s, 'ProbesHealthy')?.status === 'True' &&
+              condition(s, 'FailoverActive')?.reason === 'NoFailedNodes'
+              ? s
+              : undefined;
+          },
+          90_000,
+          1000,
+        );
+        expect(condition(idle, 'ProbesHealthy')?.message).toMatch(/^3 answering, 0 failing, 0 refused/);
+        const victim = (await pools.webRunning('the web pods Running', 90_000))[0]!.node!;
+        const killed = Date.now();
+        await clusterScript('kill-node.sh', [victim]);
+        await eventually(
+          `the failover of ${victim}`,
+          async () => {
+            const s = await pools.pool(pools.failoverPool);
+            const last = s.failover?.lastFailover;
+            return last?.node === victim && (last.podsRescheduled ?? 0) >= 1 ? s : undefined;
+          },
+          120_000,
+          1000,
+        );
+        const web = await pools.webRunning('the web pods Running elsewhere', 60_000, victim);
+        expect(web.map((p) => p.node)).not.toContain(victim);
+        const fenced = await core.readNode({ name: victim });
+        expect(fenced.spec?.unschedulable).toBe(true);
+        expect(fenced.metadata?.annotations?.[FENCED_BY_ANNOTATION]).toBeDefined();
+        console.log(
+          `in-pod failover: ${victim} killed, web pods Running elsewhere after ${Date.now() - killed} ms`,
+        );
+
+        const hot = pools.rebalanceNodes[0]!;
+        const moved = await eventually(
+          `a batch pod moved off ${hot}`,
+          async () => {
+            const s = await pools.pool(pools.rebalancePool);
+            const batch = (await pools.pods()).filter((p) => p.app.startsWith('batch-') && p.running);
+            const elsewhere = batch.filter((p) => p.node !== hot);
+            return (s.counters?.evictions ?? 0) >= 1 && batch.length === 3 && elsewhere.length >= 1
+              ? s
+              : undefined;
+          },
+          180_000,
+          2000,
+        );
+        expect(moved.lastActions?.some((a) => !a.dryRun && a.node === hot)).toBe(true);
+        console.log(`in-pod rebalance: a pod moved off ${hot} ${Date.now() - killed} ms after the kill`);
+      } finally {
+        await pools.cleanUp();
+      }
+    },
+    STEP_TIMEOUT_MS,
+  );
+
+  test(
+    "helm test runs the chart's checks on the real node and passes",
+    async () => {
+      const out = await helmRun(['test', RELEASE, '--namespace', NAMESPACE, '--timeout', '3m', '--logs']);
+      const pod = await core.readNamespacedPod({ name: TEST_POD, namespace: NAMESPACE });
+      expect(pod.spec?.nodeName).toBe(REAL_NODE);
+      expect(pod.status?.phase).toBe('Succeeded');
+      expect(out).toMatch(/^ok {3}pod \S+ \/readyz: 200$/m);
+      expect(out).toMatch(/^ok {3}pod \S+ \/metrics without a token: 401/m);
+      expect(out).toMatch(/^ok {3}1 replica\(s\) report fulcrum_leader 1$/m);
+      // The install test's pool, by now older than the minute the hook gives a new pool.
+      expect(out).toContain(`ok   pool ${pool}: Ready=True`);
+      expect(out).toContain('all checks passed');
     },
     STEP_TIMEOUT_MS,
   );
@@ -206,6 +305,45 @@ describeReal('the Helm chart on a real node, image from the Dockerfile', () => {
       expect(after[0]?.spec?.containers[0]?.args).toContain('--log-level=debug');
       expect(durationMs).toBeGreaterThan(0);
       expect(longest).toBeLessThan(durationMs);
+    },
+    STEP_TIMEOUT_MS,
+  );
+
+  test(
+    'helm test fails when the operator is not running',
+    async () => {
+      await kubectl(['scale', 'deployment', RELEASE, '--namespace', NAMESPACE, '--replicas=0']);
+      await eventually(
+        'the operator pods gone',
+        async () =>
+          (
+            await core.listNamespacedPod({
+              namespace: NAMESPACE,
+              labelSelector: 'app.kubernetes.io/component=operator',
+            })
+          ).items.length === 0
+            ? true
+            : undefined,
+        120_000,
+        1000,
+      );
+      const failed = await helmRun([
+        'test',
+        RELEASE,
+        '--namespace',
+        NAMESPACE,
+        '--timeout',
+        '2m',
+        '--logs',
+      ]).then(
+        () => undefined,
+        (error: { stdout?: string; stderr?: string }) => error,
+      );
+      expect(failed).toBeDefined();
+      const pod = await core.readNamespacedPod({ name: TEST_POD, namespace: NAMESPACE });
+      expect(pod.status?.phase).toBe('Failed');
+      const logs = (await kubectl(['logs', TEST_POD, '--namespace', NAMESPACE])).stdout;
+      expect(logs).toContain(`FAIL 0 operator pod(s) in ${NAMESPACE}`);
     },
     STEP_TIMEOUT_MS,
   );
