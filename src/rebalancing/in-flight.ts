@@ -12,24 +12,15 @@
  * this is exact; with a percentile it is an estimate that reaches 0 with the window, as the reading does.
  */
 import { CEILING_RESOURCES, type ResourceVector } from '../model/resources.js';
-import type { MoveRecord } from './rebalance-plan.js';
+import type { InFlightMove, MoveRecord } from './rebalance-plan.js';
+
+export type { InFlightMove };
 
 /**
  * Moves remembered for the correction, newest first: bounds the work per plan and the memory whatever the
  * history holds (a window is a minute by default; 20 urgent moves per 15 s interval are 80 in it).
  */
 export const MAX_IN_FLIGHT = 256;
-
-/** A move the metrics may not fully show: `share` of `usage` still counts on `from` and not yet on `to`. */
-export interface InFlightMove {
-  from: string;
-  to?: string;
-  usage: ResourceVector;
-  /** Part of `from`'s reading taken before the move, 0..1. */
-  fromShare: number;
-  /** Part of `to`'s reading taken before the move, 0..1. */
-  toShare: number;
-}
 
 /**
  * The moves of `history` the metrics may not show yet: those with a recorded usage, at most `windowMs` old,

@@ -12,7 +12,6 @@ import type { DisruptionBudget } from '../placement/preemption.js';
 import type { PoolSnapshot } from '../placement/snapshot.js';
 import type { PlacementState } from '../placement/state.js';
 import type { PlacementPool } from '../placement/framework.js';
-import type { InFlightMove } from './in-flight.js';
 import type { RebalanceSettings } from './settings.js';
 
 /** Kubernetes QoS classes, in the order rebalancing evicts them. */
@@ -59,6 +58,17 @@ export interface MoveRecord {
    * planner takes it off `from` and puts it on `to` (in-flight.ts). Absent in records read back from status.
    */
   usage?: ResourceVector;
+}
+
+/** A move the metrics may not fully show: `share` of `usage` still counts on `from` and not yet on `to`. */
+export interface InFlightMove {
+  from: string;
+  to?: string;
+  usage: ResourceVector;
+  /** Part of `from`'s reading taken before the move, 0..1. */
+  fromShare: number;
+  /** Part of `to`'s reading taken before the move, 0..1. */
+  toShare: number;
 }
 
 /** Which nodes lack fresh metrics (from UsageStore.view), for pools on the Usage or Max basis. */
