@@ -27,6 +27,15 @@ describe('UsageStore', () => {
     });
   });
 
+  it('says what part of a key’s samples predates a moment (a move the smoothed reading still carries)', () => {
+    const s = store();
+    s.record([0, 15_000, 30_000, 45_000].map((d) => ({ key: 'n1', time: T + d, usage: { cpu: 1 } })));
+    expect(s.shareAtOrBefore('n1', T - 1)).toBe(0);
+    expect(s.shareAtOrBefore('n1', T + 20_000)).toBe(0.5);
+    expect(s.shareAtOrBefore('n1', T + 45_000)).toBe(1);
+    expect(s.shareAtOrBefore('none', T)).toBe(0);
+  });
+
   it('smooths with a percentile when configured', () => {
     const s = store({ kind: 'percentile', percentile: 90 });
     s.record(

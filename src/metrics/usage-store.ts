@@ -82,6 +82,18 @@ export class UsageStore {
     for (const key of [...this.samples.keys()]) if (!keep(key)) this.samples.delete(key);
   }
 
+  /**
+   * The part (0..1) of `key`'s current samples taken at or before `at`: how much of its smoothed reading
+   * predates an event at `at` (a pod moved off or onto the node). 0 without samples.
+   */
+  shareAtOrBefore(key: string, at: number): number {
+    const list = this.samples.get(key);
+    if (list === undefined || list.length === 0) return 0;
+    let before = 0;
+    while (before < list.length && (list[before] as UsageSample).time <= at) before++;
+    return before / list.length;
+  }
+
   /** The smoothed usage of `key` at time `now`, or why there is none. */
   read(key: string, now: number): UsageReading {
     const list = this.samples.get(key);

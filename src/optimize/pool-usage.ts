@@ -148,6 +148,16 @@ export class PoolUsage {
     return { nodes, pods };
   }
 
+  /** The part of `node`'s smoothed reading in `pool` taken at or before `at` (UsageStore.shareAtOrBefore). */
+  shareBefore(pool: string, node: string, at: number): number {
+    return this.pools.get(pool)?.nodes.shareAtOrBefore(node, at) ?? 0;
+  }
+
+  /** The smoothing window of `pool`, when it is measured. */
+  windowMs(pool: string): number | undefined {
+    return this.pools.get(pool)?.settings.windowMs;
+  }
+
   private route(
     samples: readonly UsageSample[],
     poolOf: (key: string) => string | undefined,

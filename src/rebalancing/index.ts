@@ -30,11 +30,13 @@ export {
   cooldownsAt,
   nodeCoolingDown,
   pruneHistory,
+  MAX_HISTORY,
   moveRecord,
   moveToPoolAction,
   movesFromPoolActions,
   type Cooldowns,
 } from './move-history.js';
+export { inFlightMoves, showMoves, MAX_IN_FLIGHT, type InFlightMove } from './in-flight.js';
 export { EvictionBudgets, type BudgetVerdict } from './eviction-budgets.js';
 export { candidatesOn, evictionOrder, freedBy, demandOf, QOS_ORDER, type Candidate } from './victims.js';
 export { findDestination, type Destination, type DestinationQuery } from './destination.js';

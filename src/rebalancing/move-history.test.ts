@@ -5,6 +5,7 @@ import {
   moveToPoolAction,
   movesFromPoolActions,
   nodeCoolingDown,
+  MAX_HISTORY,
   pruneHistory,
   rebalancedAt,
   rebalancedAtValue,
@@ -25,6 +26,17 @@ describe('move history', () => {
     expect([...cooldowns.workloads]).toEqual(['ReplicaSet/shop/web-5d8f']);
     expect([...cooldowns.nodes.keys()]).toEqual(['n1', 'n2']);
     expect(pruneHistory(moves, NOW, COOLDOWN)).toEqual([moves[0]]);
+  });
+
+  it('keeps at most MAX_HISTORY records, the newest, however many moves the budgets allowed', () => {
+    const many = Array.from({ length: MAX_HISTORY + 10 }, (_, k) => ({
+      at: NOW - 1_000 + k / 100,
+      pod: `p${k}`,
+      from: 'n1',
+    }));
+    const kept = pruneHistory(many, NOW, COOLDOWN);
+    expect(kept).toHaveLength(MAX_HISTORY);
+    expect(kept[0]?.pod).toBe('p10');
   });
 
   it('reads node cooldowns from the node annotation too (what survives a restart)', () => {
@@ -57,5 +69,7 @@ describe('move history', () => {
   it('records an accepted eviction as a move to its expected destination', () => {
     const request = { pod: 'shop/web-1', from: 'n1', expectedTo: 'n2', workload: 'ReplicaSet/shop/web-5d8f' };
     expect(moveRecord(request as EvictionRequest, NOW - 60_000)).toEqual(moves[0]);
+    const usage = { cpu: 1800, memory: 0, ephemeralStorage: 0, network: 0, pods: 0 };
+    expect(moveRecord({ ...request, usage } as EvictionRequest, NOW - 60_000).usage).toEqual(usage);
   });
 });

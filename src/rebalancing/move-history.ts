@@ -59,9 +59,16 @@ export function nodeCoolingDown(
   return now - last < cooldownMs;
 }
 
-/** Records older than the cooldown are of no further use. */
+/**
+ * Records kept at most: the newest. Bounds the history's memory and each plan's pass over it whatever the
+ * budgets allow (the urgent budget may be raised far above the default 20 per interval).
+ */
+export const MAX_HISTORY = 2048;
+
+/** Records older than the cooldown are of no further use; beyond MAX_HISTORY the oldest go. */
 export function pruneHistory(history: readonly MoveRecord[], now: number, cooldownMs: number): MoveRecord[] {
-  return history.filter((move) => now - move.at < cooldownMs);
+  const recent = history.filter((move) => now - move.at < cooldownMs);
+  return recent.length > MAX_HISTORY ? recent.slice(recent.length - MAX_HISTORY) : recent;
 }
 
 /** The record to keep once the Actuator's eviction of `request` was accepted at `at`. */
@@ -73,6 +80,7 @@ export function moveRecord(request: EvictionRequest, at: number): MoveRecord {
     to: request.expectedTo,
     mode: request.mode,
     ...(request.workload !== undefined ? { workload: request.workload } : {}),
+    ...(request.usage !== undefined ? { usage: request.usage } : {}),
   };
 }
 

@@ -33,6 +33,7 @@ import { findDestination, NO_ROOM, type Destination } from './destination.js';
 import { EvictionBudgets } from './eviction-budgets.js';
 import { breaches, breachesAt, COOL, nextHeat, startingHeat, type HeatRule } from './hot-classifier.js';
 import { HOT_TAINT, hasHotTaint } from './hot-taint.js';
+import { showMoves } from './in-flight.js';
 import { cooldownsAt, nodeCoolingDown, type Cooldowns } from './move-history.js';
 import { overAnyCeiling, overCeilings, poolLoads, type PoolLoads } from './node-load.js';
 import type {
@@ -73,7 +74,7 @@ export function planRebalance(input: RebalanceInput): RebalancePlan {
     model: input.model,
     pool,
     now: input.now,
-    ...(input.usage ? { usage: input.usage } : {}),
+    ...(input.usage ? { usage: input.inFlight ? showMoves(input.usage, input.inFlight) : input.usage } : {}),
     ...(input.failedNodes ? { failedNodes: input.failedNodes } : {}),
     ...(input.state ? { state: input.state } : {}),
   };
@@ -512,6 +513,7 @@ function evictionRequest(
     ...(candidate.workload !== undefined ? { workload: candidate.workload } : {}),
     priority: candidate.priority,
     budgets,
+    usage: candidate.usage,
     reason: `${mode}: ${why}${forecast}; moving ${pod.key} (priority ${candidate.priority}, ${candidate.qos}) to ${to}`,
   };
 }

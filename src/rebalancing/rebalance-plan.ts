@@ -53,6 +53,22 @@ export interface MoveRecord {
   to?: string;
   /** Urgent moves ignore cooldowns; recorded so status and Events can say so. */
   mode?: MoveMode;
+  /**
+   * The pod's measured usage (else its requests) when it was moved: until the metrics show the move, the
+   * planner takes it off `from` and puts it on `to` (in-flight.ts). Absent in records read back from status.
+   */
+  usage?: ResourceVector;
+}
+
+/** A move the metrics may not fully show: `share` of `usage` still counts on `from` and not yet on `to`. */
+export interface InFlightMove {
+  from: string;
+  to?: string;
+  usage: ResourceVector;
+  /** Part of `from`'s reading taken before the move, 0..1. */
+  fromShare: number;
+  /** Part of `to`'s reading taken before the move, 0..1. */
+  toShare: number;
 }
 
 /** Which nodes lack fresh metrics (from UsageStore.view), for pools on the Usage or Max basis. */
@@ -79,6 +95,12 @@ export interface RebalanceInput {
   forecastNotes?: ReadonlyMap<string, string>;
   /** Smoothed per-pod usage: what evicting a pod frees on the Usage basis (else its requests). */
   podUsage?: ReadonlyMap<string, ResourceVector>;
+  /**
+   * Moves the metrics do not show yet (inFlightMoves): applied to `usage` before planning, so a source just
+   * relieved is not taken again for the pod it no longer runs, nor a destination filled past what it took.
+   * Ignored when the caller passes its own `snapshot`.
+   */
+  inFlight?: readonly InFlightMove[];
   /** Required on the Usage and Max bases: stale metrics stop all moves. */
   metrics?: MetricsFreshness;
   failedNodes?: ReadonlySet<string>;
@@ -119,6 +141,8 @@ export interface EvictionRequest {
   priority: number;
   /** Budgets the eviction draws on (`pdb:<name>`, `policy:<name>`): the Eviction API checks PDBs again. */
   budgets: string[];
+  /** The pod's measured usage, else its requests: what the move shifts until the metrics show it. */
+  usage?: ResourceVector;
   reason: string;
 }
 

@@ -25,6 +25,8 @@ export interface Candidate {
   freed: ResourceVector;
   /** What it needs on a destination: the larger of its requests and its measured usage. */
   demand: ResourceVector;
+  /** Its measured usage, else its requests: what the node metrics carry of it. */
+  usage: ResourceVector;
   /** Drop of the source's weighted load, in points, when it leaves. */
   relief: number;
   /** Whether its departure alone takes the source below the cool mark and within every ceiling. */
@@ -76,6 +78,7 @@ export function candidatesOn(i: number, ctx: CandidateContext): Candidate[] {
       workload: facts.workloadOf?.(pod),
       freed,
       demand: demandOf(pod, measured),
+      usage: measured ?? { ...pod.requests },
       relief,
       sufficient: load - relief < ctx.coolMark && !overAfter(snapshot, i, pool.ceilings, freed),
     });

@@ -36,8 +36,10 @@ import {
 } from '../../api/index.js';
 import {
   planRebalance,
+  inFlightMoves,
   pruneHistory,
   rebalanceSettings,
+  type InFlightMove,
   type RebalancePlan,
   type RebalanceSettings,
 } from '../../rebalancing/index.js';
@@ -155,7 +157,12 @@ export class RebalanceController implements Runnable {
     const term = this.termOf(name, object, members, tuned.settings, now);
     if (now < term.nextAt) return { requeueAfterMs: term.nextAt - now };
     term.nextAt = now + tuned.settings.intervalMs;
-    term.history = pruneHistory(term.history, now, tuned.settings.cooldownMs);
+    // Kept for the cooldown, and at least a metrics window: in-flight moves (in-flight.ts) are read from it.
+    term.history = pruneHistory(
+      term.history,
+      now,
+      Math.max(tuned.settings.cooldownMs, tuned.settings.metricsWindowMs),
+    );
     await this.interval({ pool, object, members, tuned, term, now, signal, log });
     return { requeueAfterMs: tuned.settings.intervalMs };
   }
@@ -300,6 +307,7 @@ export class RebalanceController implements Runnable {
       now,
       ...(usage && fresh ? { usage: usage.nodes.usage, podUsage: usage.pods, metrics: fresh.metrics } : {}),
       ...(ahead ? { usage: ahead.usage, forecastNotes: ahead.notes } : {}),
+      inFlight: this.inFlight(name, term, now),
       // Nodes consolidation drains take no pods and leave the mean: they are on their way out.
       failedNodes: new Set([...drainsOf(this.memberInfos(members), now).keys(), ...(fresh?.settling ?? [])]),
       heat: term.heat,
@@ -319,6 +327,15 @@ export class RebalanceController implements Runnable {
       usage?.nodes.stale.length ?? members.length,
     );
     return { plan, usage };
+  }
+
+  /** The pool's recent moves its node metrics do not fully show yet (in-flight.ts). */
+  private inFlight(pool: string, term: PoolTerm, now: number): InFlightMove[] {
+    const windowMs = this.deps.usage.windowMs(pool);
+    if (windowMs === undefined) return [];
+    return inFlightMoves(term.history, now, windowMs, (node, at) =>
+      this.deps.usage.shareBefore(pool, node, at),
+    );
   }
 
   /**
