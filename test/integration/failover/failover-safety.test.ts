@@ -5,8 +5,9 @@
  *      no deletion, even with its probe failing too (the test plays that kubelet: kwok would report Ready);
  *  (e) failover settings that would make a component throw (probe.timeout 0s or below 50ms, a timeout not
  *      shorter than the period, thresholds or a port of 0, a safe time below 10s, maxUnhealthy above 100%),
- *      edited at run time, are refused by the API server, and the operator keeps serving the pool: a dead
- *      node is still failed over afterwards;
+ *      edited at run time, are refused by the API server; a pool stored with such a value under an older,
+ *      looser CRD is Ready=False (InvalidSpec) naming it; and the operator keeps serving the other pool: a
+ *      dead node is still failed over afterwards;
  *  a human uncordon of a fenced node is respected (not cordoned again while the node stays down) and
  *      recorded (an UncordonRespected Event, `uncordonedAt` in the fence marker, the node's phase
  *      UncordonedByUser in the pool's status and no longer counted as fenced);
@@ -16,9 +17,10 @@
 import * as k8s from '@kubernetes/client-node';
 import { GROUP, RESOURCE_POOL_PLURAL, VERSION } from '../../../src/api/group.js';
 import { FENCED_BY_ANNOTATION, readFenceMarker, ZONE_LABEL } from '../../../src/failover/index.js';
+import { installCrds } from '../api/fulcrum-api.js';
 import { eventually, kubectl, testKubeConfig } from '../support/cluster.js';
 import { startFailoverSuite, type RunningFailoverOperator } from './operator.js';
-import { condition, FailoverScenario, probePort } from './scenario.js';
+import { condition, FailoverScenario, probePort, type PoolStatusView } from './scenario.js';
 
 const kc = testKubeConfig();
 const suffix = Math.random().toString(36).slice(2, 6);
@@ -150,7 +152,21 @@ test.each([
   expect(after.spec).toEqual(before.spec);
 });
 
-test('(e) after the refused edits the operator still serves the pool: a dead node is failed over; a human uncordon of it is respected and recorded', async () => {
+test('(e) a pool stored under an older, looser CRD with a value the operator rejects is Ready=False (InvalidSpec), and the operator still serves the other pool: a dead node is failed over; a human uncordon of it is respected and recorded', async () => {
+  // What an upgrade leaves behind: a pool stored before the CRD refused probe.timeout 0s. The API server
+  // keeps it as it is when the strict CRD comes; the operator must report it and go on with every other pool.
+  const stale = `${scenario.pool}-stale`;
+  await storeUnderLooseCrd(stale, { probe: { timeout: '0s' } });
+  const ready = await eventually(
+    `pool ${stale} Ready=False (InvalidSpec)`,
+    async () => {
+      const c = condition(await readPoolStatus(stale), 'Ready');
+      return c?.reason === 'InvalidSpec' ? c : undefined;
+    },
+    30_000,
+  );
+  expect(ready).toMatchObject({ status: 'False' });
+  expect(ready.message).toContain('timeout');
   // Any node holding Deployment pods but the last one (test (b)'s).
   const podsBefore = await scenario.pods();
   const victim = scenario.nodeNames
@@ -201,6 +217,9 @@ test('(e) after the refused edits the operator still serves the pool: a dead nod
   } finally {
     await scenario.revive(victim);
   }
+  // The stale pool is still there, still reported, and was never served.
+  expect(condition(await readPoolStatus(stale), 'Ready')?.reason).toBe('InvalidSpec');
+  await deletePool(stale);
   // Back up: the marker goes (Fulcrum undoes only what is still its own; the cordon was lifted by hand).
   await eventually(
     `node ${victim} unmarked`,
@@ -260,6 +279,79 @@ async function readPool(): Promise<PoolObject> {
     plural: RESOURCE_POOL_PLURAL,
     name: scenario.pool,
   })) as PoolObject;
+}
+
+async function readPoolStatus(name: string): Promise<PoolStatusView> {
+  const object = (await custom.getClusterCustomObject({
+    group: GROUP,
+    version: VERSION,
+    plural: RESOURCE_POOL_PLURAL,
+    name,
+  })) as { status?: PoolStatusView };
+  return object.status ?? {};
+}
+
+async function deletePool(name: string): Promise<void> {
+  await custom.deleteClusterCustomObject({
+    group: GROUP,
+    version: VERSION,
+    plural: RESOURCE_POOL_PLURAL,
+    name,
+  });
+}
+
+/**
+ * Stores a pool (selecting no node) whose failover settings the current CRD refuses, the way an older CRD let
+ * it in: the ResourcePool schema's spec is loosened to any object, the pool created, then the committed CRDs
+ * applied again (the API server keeps stored objects as they are).
+ */
+async function storeUnderLooseCrd(name: string, failover: Record<string, unknown>): Promise<void> {
+  const extensions = kc.makeApiClient(k8s.ApiextensionsV1Api);
+  const crdName = `${RESOURCE_POOL_PLURAL}.${GROUP}`;
+  const crd = await extensions.readCustomResourceDefinition({ name: crdName });
+  for (const version of crd.spec.versions) {
+    const properties = version.schema?.openAPIV3Schema?.properties;
+    if (properties?.spec) properties.spec = { type: 'object', x_kubernetes_preserve_unknown_fields: true };
+  }
+  await extensions.replaceCustomResourceDefinition({ name: crdName, body: crd });
+  try {
+    const body = {
+      apiVersion: `${GROUP}/${VERSION}`,
+      kind: 'ResourcePool',
+      metadata: { name },
+      spec: { nodeSelector: { matchLabels: { 'fulcrum.io/pool': name } }, failover },
+    };
+    // The loosened schema takes a moment to be served.
+    await eventually(`pool ${name} stored under the loose CRD`, async () => {
+      try {
+        return await custom.createClusterCustomObject({
+          group: GROUP,
+          version: VERSION,
+          plural: RESOURCE_POOL_PLURAL,
+          body,
+        });
+      } catch (error) {
+        if ((error as { code?: number }).code === 422) return undefined;
+        throw error;
+      }
+    });
+  } finally {
+    await installCrds(kc);
+  }
+  // The strict CRD is back: the same pool would be refused now.
+  await expect(
+    custom.createClusterCustomObject({
+      group: GROUP,
+      version: VERSION,
+      plural: RESOURCE_POOL_PLURAL,
+      body: {
+        apiVersion: `${GROUP}/${VERSION}`,
+        kind: 'ResourcePool',
+        metadata: { name: `${name}-x` },
+        spec: { nodeSelector: {}, failover },
+      },
+    }),
+  ).rejects.toMatchObject({ code: 422 });
 }
 
 /** Sets the node's Ready condition as a kubelet reports runtime trouble. */
