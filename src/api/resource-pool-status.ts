@@ -120,7 +120,9 @@ export const FailedNodeSchema = z.object({
     .optional()
     .describe(
       'Where failover stands: Detected, Fenced, Rescheduling, AwaitingConfirmedDown (its replaceable pods ' +
-        'are moved; its at-most-once pods wait until the node is confirmed down), Done.',
+        'are moved; its at-most-once pods wait until the node is confirmed down), Done, or UncordonedByUser ' +
+        '(someone uncordoned the fenced node: failover holds for it, nothing more is cordoned or deleted, until ' +
+        'it fails anew; an UncordonRespected Event says when).',
     ),
   podsAwaitingConfirmedDown: z
     .int()

@@ -63,3 +63,16 @@ export function readFenceMarker(
   if (Number.isNaN(uncordoned)) return 'invalid';
   return { pool, cordoned, tainted, at: time, uncordonedAt: uncordoned };
 }
+
+/**
+ * When a human uncordoned this fenced node, if it still stands: the marker recorded the uncordon and the node
+ * is schedulable. Undefined otherwise (never fenced, not uncordoned, or fenced again since: cordoned).
+ */
+export function uncordonedByHand(node: {
+  annotations: Readonly<Record<string, string>>;
+  unschedulable: boolean;
+}): number | undefined {
+  if (node.unschedulable) return undefined;
+  const marker = readFenceMarker(node.annotations);
+  return marker === undefined || marker === 'invalid' ? undefined : marker.uncordonedAt;
+}

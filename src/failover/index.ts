@@ -48,6 +48,7 @@ export {
   FENCED_BY_ANNOTATION,
   formatFenceMarker,
   readFenceMarker,
+  uncordonedByHand,
   type FenceMarker,
 } from './fence-marker.js';
 export {
@@ -94,6 +95,7 @@ export {
 export {
   MAX_FAILED_NODES,
   planStatus,
+  UNCORDONED_BY_USER,
   type FailedNode,
   type FailoverProgress,
   type FailoverStatusFragment,

@@ -1,6 +1,7 @@
 import { PoolFailoverStatusSchema, PoolNodesStatusSchema } from '../api/index.js';
 import { newNodeHealth, type NodeHealth, type NodeHealthState } from './detector.js';
 import { partitionGuard } from './partition-guard.js';
+import { formatFenceMarker, FENCED_BY_ANNOTATION, uncordonedByHand } from './fence-marker.js';
 import { planStatus, type FailoverProgress, type FailoverStatusInput } from './status.js';
 
 const T0 = Date.parse('2026-05-04T10:00:00Z');
@@ -193,5 +194,58 @@ describe('planStatus', () => {
     expect(status.failover.failedNodes[0]?.name).toBe('n0');
     expect(PoolFailoverStatusSchema.safeParse(status.failover).success).toBe(true);
     expect(PoolNodesStatusSchema.safeParse(status.nodes).success).toBe(true);
+  });
+
+  test('a fenced node uncordoned by hand: phase UncordonedByUser, not counted as fenced, failover not active', () => {
+    const progress: FailoverProgress[] = [
+      { node: 'n3', detectedAt: T0, fencedAt: T0 + 40, deletionsIssuedAt: T0 + 60, awaiting: 1 },
+      { node: 'n5', detectedAt: T0, fencedAt: T0 + 50 },
+    ];
+    const fenced = planStatus(statusInput({ n3: 'Failed', n5: 'Failed' }, progress));
+    expect(fenced.failover.failedNodes.map((n) => n.phase)).toEqual(['AwaitingConfirmedDown', 'Fenced']);
+    expect(fenced.nodes.fenced).toBe(2);
+    const uncordoned = planStatus(
+      statusInput({ n3: 'Failed', n5: 'Failed' }, progress, {
+        uncordonedAt: (node) => (node === 'n3' ? T0 + 90_000 : undefined),
+      }),
+    );
+    expect(uncordoned.failover.failedNodes).toEqual([
+      {
+        name: 'n3',
+        since: '2026-05-04T10:00:00.000Z',
+        phase: 'UncordonedByUser',
+        podsAwaitingConfirmedDown: 1,
+      },
+      { name: 'n5', since: '2026-05-04T10:00:00.000Z', phase: 'Fenced' },
+    ]);
+    expect(uncordoned.nodes.fenced).toBe(1);
+    expect(condition(uncordoned, 'FailoverActive')?.message).not.toContain('n3');
+    const onlyUncordoned = planStatus(
+      statusInput({ n3: 'Failed' }, [progress[0]!], { uncordonedAt: () => T0 + 90_000 }),
+    );
+    expect(condition(onlyUncordoned, 'FailoverActive')).toMatchObject({
+      status: 'False',
+      reason: 'FailoverComplete',
+      message: 'nothing in progress: n3 UncordonedByUser (probe: tcp n3: connection refused)',
+    });
+    expect(onlyUncordoned.nodes.fenced).toBe(0);
+  });
+});
+
+describe('uncordonedByHand', () => {
+  const marker = { pool: 'p', cordoned: true, tainted: false, at: T0 };
+  const node = (m: typeof marker & { uncordonedAt?: number }, unschedulable: boolean) => ({
+    annotations: { [FENCED_BY_ANNOTATION]: formatFenceMarker(m) },
+    unschedulable,
+  });
+
+  test('the recorded uncordon while the node is schedulable; nothing when fenced again or never uncordoned', () => {
+    expect(uncordonedByHand(node({ ...marker, uncordonedAt: T0 + 5_000 }, false))).toBe(T0 + 5_000);
+    expect(uncordonedByHand(node({ ...marker, uncordonedAt: T0 + 5_000 }, true))).toBeUndefined();
+    expect(uncordonedByHand(node(marker, false))).toBeUndefined();
+    expect(uncordonedByHand({ annotations: {}, unschedulable: false })).toBeUndefined();
+    expect(
+      uncordonedByHand({ annotations: { [FENCED_BY_ANNOTATION]: '{' }, unschedulable: false }),
+    ).toBeUndefined();
   });
 });

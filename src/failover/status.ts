@@ -14,6 +14,9 @@ import { probesHealthyCondition, type ProbeReportInput } from './probe-report.js
 
 export type FailedNode = z.output<typeof FailedNodeSchema>;
 
+/** The phase of a failed node a human uncordoned while it was fenced (failover holds for it). */
+export const UNCORDONED_BY_USER = 'UncordonedByUser';
+
 /** The schema's bound on `failover.failedNodes`. */
 export const MAX_FAILED_NODES = 100;
 
@@ -50,6 +53,11 @@ export interface FailoverStatusInput {
   previous?: FailoverRecord;
   /** How the pool's probes fare: adds the ProbesHealthy condition. */
   probes?: Omit<ProbeReportInput, 'generation'>;
+  /**
+   * When a human uncordoned the node while Fulcrum had it fenced, if that still stands (uncordonedByHand of
+   * fence-marker.ts): failover holds for it, so it is no longer fenced, whatever the steps reached.
+   */
+  uncordonedAt?: (node: string) => number | undefined;
 }
 
 export interface FailoverStatusFragment {
@@ -63,7 +71,8 @@ export function planStatus(input: FailoverStatusInput): FailoverStatusFragment {
   const failedNodes = failedNodeList(input);
   const lastFailover = latestRecord(input.progress) ?? input.previous;
   let fenced = 0;
-  for (const p of input.progress.values()) if (p.fencedAt !== undefined) fenced++;
+  for (const p of input.progress.values())
+    if (p.fencedAt !== undefined && input.uncordonedAt?.(p.node) === undefined) fenced++;
   const conditions = [failoverActive(input, failedNodes), partitionSuspected(input)];
   if (input.probes) {
     const generation = input.generation !== undefined ? { generation: input.generation } : {};
@@ -84,7 +93,14 @@ function failedNodeList(input: FailoverStatusInput): FailedNode[] {
     if (!state || (state.health !== 'Failed' && state.health !== 'Recovering')) continue;
     const progress = input.progress.get(name);
     const since = state.failedAt ?? progress?.detectedAt ?? state.lastObservedAt ?? 0;
-    entries.push({ name, since, phase: state.health === 'Recovering' ? 'Recovering' : phaseOf(progress) });
+    const phase =
+      state.health === 'Recovering'
+        ? 'Recovering'
+        : // A human's uncordon outranks every step: the node is schedulable, nothing more is cordoned or deleted.
+          input.uncordonedAt?.(name) !== undefined
+          ? UNCORDONED_BY_USER
+          : phaseOf(progress);
+    entries.push({ name, since, phase });
   }
   entries.sort((a, b) => a.since - b.since || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return entries.slice(0, MAX_FAILED_NODES).map((e) => {
@@ -133,7 +149,8 @@ function failoverActive(input: FailoverStatusInput, failedNodes: readonly Failed
   const type = ResourcePoolConditionType.FailoverActive;
   const base = input.generation !== undefined ? { observedGeneration: input.generation } : {};
   const failed = failedNodes.filter((n) => n.phase !== 'Recovering');
-  const pending = failed.filter((n) => n.phase !== 'Done');
+  // Done, or held because a human uncordoned it: nothing more in progress for the node.
+  const pending = failed.filter((n) => n.phase !== 'Done' && n.phase !== UNCORDONED_BY_USER);
   const describe = (nodes: readonly FailedNode[]): string =>
     nodes
       .slice(0, 5)
@@ -173,7 +190,7 @@ function failoverActive(input: FailoverStatusInput, failedNodes: readonly Failed
       type,
       status: 'False',
       reason: 'FailoverComplete',
-      message: `pods moved off: ${describe(failed)}`,
+      message: `${failed.every((n) => n.phase === 'Done') ? 'pods moved off' : 'nothing in progress'}: ${describe(failed)}`,
       ...base,
     };
   }

@@ -52,15 +52,35 @@ describe('lease probe', () => {
     expect(failed.state.failureReason).toEqual({ source: 'lease', ageMs: 41_000, staleAfterMs: 40_000 });
   });
 
-  test('the renew interval is measured from the renewals seen, so a Lease whose duration was changed still shows a miss', () => {
-    let sighting = observeLease(undefined, T0, T0);
+  test('a renewal is due at the interval the renewer promised; a slower measured cadence widens the window', () => {
+    let sighting = observeLease(undefined, T0, T0, 40_000);
     expect(sighting.renewalSeen).toBe(false);
-    sighting = observeLease(sighting, T0 + 10_000, T0 + 10_000);
-    sighting = observeLease(sighting, T0 + 20_000, T0 + 20_100);
-    expect(sighting).toMatchObject({ renewalSeen: true, intervalMs: 10_100 });
-    const oneDay = { spec: { leaseDurationSeconds: 86_400 } };
-    expect(leaseMissedAfterMs(oneDay, sighting)).toBe(Math.round(10_100 * 1.25 + 500));
+    sighting = observeLease(sighting, T0 + 12_000, T0 + 12_000, 40_000);
+    sighting = observeLease(sighting, T0 + 24_000, T0 + 24_100, 40_000);
+    expect(sighting).toMatchObject({ renewalSeen: true, intervalMs: 12_100 });
+    expect(leaseMissedAfterMs({ spec: { leaseDurationSeconds: 40 } }, sighting)).toBe(
+      Math.round(12_100 * 1.25 + 500),
+    );
     expect(leaseMissedAfterMs({ spec: { leaseDurationSeconds: 40 } })).toBe(13_000);
+    // Taken over after the last renewal with a one-day duration: the promise at the last renewal counts.
+    expect(leaseMissedAfterMs({ spec: { leaseDurationSeconds: 86_400 } }, sighting)).toBe(
+      Math.round(12_100 * 1.25 + 500),
+    );
+  });
+
+  test('renewals seen faster than promised never narrow the window: a late renewal inside the promise is fresh', () => {
+    // What failover-safety (b) did under load: a renewer with a 40 s duration renewed every ~2 s, then one
+    // renewal came 5 s after the previous one (two kubectl calls stalled). With the window taken from the
+    // measured 2 s cadence (3 s), the Lease was judged missed and a Degraded node was fenced.
+    let sighting = observeLease(undefined, T0, T0, 40_000);
+    for (let i = 1; i <= 4; i++) sighting = observeLease(sighting, T0 + i * 2_000, T0 + i * 2_000, 40_000);
+    expect(sighting.intervalMs).toBe(2_000);
+    const missedAfter = leaseMissedAfterMs({ spec: { leaseDurationSeconds: 40 } }, sighting);
+    expect(missedAfter).toBe(13_000);
+    const now = T0 + 8_000 + 5_000;
+    const observation = leaseObservation('n1', observedLeaseAgeMs(sighting, now), missedAfter, now);
+    const config = { failureThreshold: 1, successThreshold: 1 };
+    expect(step(newNodeHealth('n1'), observation, config).state.evidence.lease).toBe('fresh');
   });
 
   test('before an interval is measured, a duration edited after the last renewal does not hide a miss', () => {

@@ -52,14 +52,18 @@ export interface LeaseSighting {
 
 /**
  * When a renewal counts as missed: 25 % (plus half a second) after it was due. It is due one renew interval
- * after the last one: the interval this operator measured between the last two renewals it saw, else a
- * quarter of the lease duration the Lease had when it was last renewed (the kubelet's rule:
- * nodeLeaseDurationSeconds 40 → every 10 s, so a renewal is missed after 13 s). Neither a measured interval
- * nor the duration at the last renewal lets a later edit of the Lease (another holder, a longer duration,
- * with renewTime unchanged) hide a dead kubelet.
+ * after the last one, and the renew interval is the one the renewer promised: a quarter of the lease duration
+ * the Lease had when it was last renewed (the kubelet's rule: nodeLeaseDurationSeconds 40 → every 10 s, so a
+ * renewal is missed after 13 s). A slower cadence measured between the last two renewals this operator saw
+ * widens the window (a renewer that has been late before is not dead when it is late again); a faster one
+ * never narrows it: a renewer that happened to renew often and then renews late, still inside its promise,
+ * is alive (the cause of a fenced Degraded node under load: renewals seen 2 s apart made a 4 s gap "missed").
+ * The duration at the last renewal, not the current one, lets no later edit of the Lease (another holder, a
+ * longer duration, with renewTime unchanged) hide a dead kubelet.
  */
 export function leaseMissedAfterMs(lease: LeaseLike | undefined, sighting?: LeaseSighting): number {
-  const interval = sighting?.intervalMs ?? (sighting?.durationMs ?? leaseStaleAfterMs(lease)) * 0.25;
+  const promised = (sighting?.durationMs ?? leaseStaleAfterMs(lease)) * 0.25;
+  const interval = Math.max(promised, sighting?.intervalMs ?? 0);
   return Math.round(interval * 1.25 + 500);
 }
 

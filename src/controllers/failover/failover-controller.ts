@@ -8,7 +8,7 @@
  *  3. writes FailoverActive, PartitionSuspected, failed nodes and the last failover into the pool's status,
  *     under its own field manager (`fulcrum-failover`), beside what the pool controller owns.
  * Probing and detector state belong to one leadership term: a new leader starts afresh from what it
- * observes (a node fenced by an earlier term starts Failed, from its fence marker).
+ * observes (every node starts Unknown and needs fresh failing evidence, fence marker or not).
  *
  * I/O helpers beside this file: the probe supervisor (probers and tickers per pool), the plan executor, the
  * status writer and the metrics. The pure parts are in src/failover/: the health tracker (detector state),
@@ -34,6 +34,7 @@ import {
   type GuardVerdict,
   type PartitionReason,
   globalGuard,
+  uncordonedByHand,
   type GlobalVerdict,
   isUnhealthy,
   ZONE_LABEL,
@@ -425,6 +426,11 @@ export class FailoverController implements Runnable {
       verdict,
       progress: term.progress.ofPool(pool.metadata.name),
       probes,
+      // Read from the node itself, so a new leader reports a human uncordon too.
+      uncordonedAt: (node) => {
+        const info = this.nodeInfo(node);
+        return info ? uncordonedByHand(info) : undefined;
+      },
       ...(status?.failover?.lastFailover ? { previous: status.failover.lastFailover } : {}),
     });
     this.metrics?.report(pool.metadata.name, fragment);

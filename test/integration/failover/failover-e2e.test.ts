@@ -209,6 +209,7 @@ test('a dead node: Deployment pods move at once (graceful), the StatefulSet pod 
         `  detection (killed → Failed):                         ${ms(Date.parse(last.detectedAt!) - killedAt)}`,
         `  fencing   (killed → marker + cordon written):        ${ms(Date.parse(last.fencedAt!) - killedAt)} (seen by the test ${ms(fencedSeen - killedAt)})`,
         `  fast path (killed → all Deployment pods Running elsewhere): ${ms(deploymentsRunning - killedAt)}; ${terminatingOnVictim} old pods still Terminating on the dead node then`,
+        `  fast path (Failed → all Deployment pods Running elsewhere, issue 9's "within 3 s"): ${ms(deploymentsRunning - Date.parse(last.detectedAt!))}`,
         `  released  (killed → confirmed down, taint, force delete):  ${ms(released - killedAt)} (${ms(released - lastRenewal)} after the last Lease renewal)`,
         `  bound     (killed → all bound elsewhere, operator):  ${ms(Date.parse(last.completedAt!) - killedAt)}`,
         `  running   (killed → StatefulSet pod Running elsewhere, test): ${ms(runningElsewhere - killedAt)}`,
