@@ -51,8 +51,9 @@ bh add "${ctr}" "${work}/rootfs.tar" / >/dev/null
 bh config --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin --cmd node \
   --label "org.opencontainers.image.description=Debian ${suite} with Node.js ${node_version} (fulcrum base)" "${ctr}"
 bh commit --quiet --rm "${ctr}" "${name}" >/dev/null
-# Older bases (another Node.js, npm or script version) only take space now.
-bh images --format '{{.Name}}:{{.Tag}}' | grep '^localhost/fulcrum-base:' | grep -vxF "${name}" |
+# Older bases (another Node.js, npm or script version) only take space now. On a fresh machine there are
+# none: grep then exits 1, which pipefail would turn into a failed build of a base that was just committed.
+{ bh images --format '{{.Name}}:{{.Tag}}' | grep '^localhost/fulcrum-base:' | grep -vxF "${name}" || true; } |
   while read -r old; do bh rmi "${old}" >/dev/null 2>&1 || true; done
 log "base image ${name} built in $((SECONDS - start))s"
 echo "${name}"
