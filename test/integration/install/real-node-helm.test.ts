@@ -68,6 +68,22 @@ async function helmRun(args: string[]): Promise<string> {
 }
 
 /** The release's pods, once `count` of them are Running and Ready (and none other is left). */
+/** The operator's pods only: the helm test hook pod shares the chart's name label and outlives its run. */
+const OPERATOR_PODS = 'app.kubernetes.io/component=operator';
+
+async function operatorPodsGone(): Promise<void> {
+  await eventually(
+    'the operator pods gone',
+    async () =>
+      (await core.listNamespacedPod({ namespace: NAMESPACE, labelSelector: OPERATOR_PODS })).items.length ===
+      0
+        ? true
+        : undefined,
+    120_000,
+    1000,
+  );
+}
+
 async function readyPods(count: number, timeoutMs = 120_000): Promise<k8s.V1Pod[]> {
   return eventually(
     `${count} Ready operator pods`,
@@ -75,8 +91,7 @@ async function readyPods(count: number, timeoutMs = 120_000): Promise<k8s.V1Pod[
       const pods = (
         await core.listNamespacedPod({
           namespace: NAMESPACE,
-          // The operator's pods only: the helm test hook pod shares the chart's name and outlives its run.
-          labelSelector: 'app.kubernetes.io/component=operator',
+          labelSelector: OPERATOR_PODS,
         })
       ).items.filter((p) => !p.metadata?.deletionTimestamp);
       const ready = pods.filter(
@@ -317,20 +332,7 @@ describeReal('the Helm chart on a real node, image from the Dockerfile', () => {
     'helm test fails when the operator is not running',
     async () => {
       await kubectl(['scale', 'deployment', RELEASE, '--namespace', NAMESPACE, '--replicas=0']);
-      await eventually(
-        'the operator pods gone',
-        async () =>
-          (
-            await core.listNamespacedPod({
-              namespace: NAMESPACE,
-              labelSelector: 'app.kubernetes.io/component=operator',
-            })
-          ).items.length === 0
-            ? true
-            : undefined,
-        120_000,
-        1000,
-      );
+      await operatorPodsGone();
       const failed = await helmRun(['test', RELEASE, '--namespace', NAMESPACE, '--timeout', '2m']).then(
         () => undefined,
         (error: { stdout?: string; stderr?: string }) => error,
@@ -350,20 +352,7 @@ describeReal('the Helm chart on a real node, image from the Dockerfile', () => {
       await helmRun(['uninstall', RELEASE, '--namespace', NAMESPACE, '--wait']);
       await kubectl(['get', 'crd', ...CRDS]);
       await kubectl(['get', RESOURCE_POOL_PLURAL, pool]);
-      await eventually(
-        'the operator pods gone',
-        async () =>
-          (
-            await core.listNamespacedPod({
-              namespace: NAMESPACE,
-              labelSelector: 'app.kubernetes.io/component=operator',
-            })
-          ).items.length === 0
-            ? true
-            : undefined,
-        120_000,
-        1000,
-      );
+      await operatorPodsGone();
     },
     STEP_TIMEOUT_MS,
   );
